@@ -1,0 +1,1 @@
+"""Block Kit builders: pure functions returning dicts. No I/O, no database."""

@@ -1,0 +1,70 @@
+"""The help text of ``/tandem help`` and the App Home welcome."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from bot.blocks.text import context, divider, escape_mrkdwn, header, section
+from bot.slack.ids import Command
+
+
+@dataclass(frozen=True)
+class CommandHelp:
+    usage: str
+    description: str
+
+
+def command_help() -> list[CommandHelp]:
+    """Every command a person can type, with what it does."""
+    return [
+        CommandHelp(
+            f"{Command.KICKOFF} [role title]",
+            "Open the kickoff brief for a new role: the brief, the two-sided collaboration "
+            "contract and the hiring plan, posted and pinned in a shared channel.",
+        ),
+        CommandHelp(
+            f"{Command.SCORECARD} [me | team]",
+            "Post the shared scorecard: for the role of this channel, for you, or for the team.",
+        ),
+        CommandHelp(f"{Command.TANDEM} help", "Show this list."),
+    ]
+
+
+def help_blocks() -> list[dict[str, Any]]:
+    """The ephemeral answer to ``/tandem help`` (and to ``/tandem`` with unknown text)."""
+    lines = [f"*`{entry.usage}`*\n{entry.description}" for entry in command_help()]
+    return [
+        header("Tandem commands"),
+        section(
+            "Tandem keeps recruiters and hiring managers to the agreement they write down "
+            "at kickoff."
+        ),
+        divider(),
+        *[section(line) for line in lines],
+        context("Only you can see this message."),
+    ]
+
+
+def help_text() -> str:
+    """The notification fallback for :func:`help_blocks`."""
+    return "Tandem commands: " + ", ".join(entry.usage for entry in command_help())
+
+
+def unknown_subcommand_blocks(text: str) -> list[dict[str, Any]]:
+    """Help, introduced by a line saying the text was not understood."""
+    shown = escape_mrkdwn(text[:100])
+    return [section(f"I don't know `{shown}` — here is what I can do."), *help_blocks()]
+
+
+def home_blocks() -> list[dict[str, Any]]:
+    """The App Home tab until a person has roles, to-dos and a scorecard to show."""
+    return [
+        header("Welcome to Tandem"),
+        section(
+            "Tandem writes down the agreement between recruiter and hiring manager at kickoff, "
+            "keeps both sides to it in Slack, and measures it with one shared scorecard."
+        ),
+        divider(),
+        *[section(f"*`{e.usage}`*\n{e.description}") for e in command_help()],
+    ]

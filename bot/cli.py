@@ -1,0 +1,133 @@
+"""``tandem``: the command line. Each command is a thin wrapper over a testable function."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+
+from bot import __version__
+from bot.config import ConfigError, Settings, load_database_settings, load_settings
+
+EXIT_CONFIG = 2
+
+
+def _configure_logging(level: str) -> None:
+    logging.basicConfig(
+        level=level,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    # Bolt logs request bodies at DEBUG; keep third-party chatter at WARNING unless asked.
+    for noisy in ("slack_bolt", "slack_sdk", "apscheduler", "cheroot", "alembic"):
+        logging.getLogger(noisy).setLevel("DEBUG" if level == "DEBUG" else "WARNING")
+
+
+def _cmd_run(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.runtime import serve
+
+    return serve(settings, with_scheduler=not args.no_scheduler, host=args.host)
+
+
+def _cmd_scheduler(_args: argparse.Namespace, settings: Settings) -> int:
+    from bot.runtime import run_scheduler
+
+    return run_scheduler(settings)
+
+
+def _cmd_jobs_run_once(_args: argparse.Namespace, settings: Settings) -> int:
+    from bot.runtime import Database, job_context
+    from bot.scheduler.runner import run_all_once
+
+    database = Database.open(settings)
+    results = run_all_once(job_context(settings, database))
+    for name, done in results.items():
+        print(f"{name}: {done}")
+    database.engine.dispose()
+    return 0
+
+
+def _cmd_jobs_list(_args: argparse.Namespace) -> int:
+    from bot.scheduler.registry import all_jobs
+
+    for job in all_jobs():
+        print(f"{job.name:<28} every {job.every_seconds:>5}s  {job.delivery:<14} {job.description}")
+    return 0
+
+
+def _cmd_db_upgrade(_args: argparse.Namespace) -> int:
+    from bot.migrate import current_revisions
+    from bot.runtime import Database
+
+    database = Database.open(load_database_settings())
+    print(f"database {database.describe()} is at {', '.join(current_revisions(database.engine))}")
+    database.engine.dispose()
+    return 0
+
+
+def _cmd_manifest(args: argparse.Namespace) -> int:
+    from bot.manifest import manifest_yaml
+
+    try:
+        print(manifest_yaml(args.url), end="")
+    except ValueError as exc:
+        print(f"tandem manifest: {exc}", file=sys.stderr)
+        return EXIT_CONFIG
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="tandem",
+        description="Tandem: recruiter and hiring manager, in step — a Slack bot.",
+    )
+    parser.add_argument("--version", action="version", version=f"tandem {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    run = commands.add_parser("run", help="serve Slack (HTTP, or Socket Mode with SLACK_APP_TOKEN)")
+    run.add_argument("--no-scheduler", action="store_true", help="do not run scheduled jobs here")
+    run.add_argument("--host", default="0.0.0.0", help="address to listen on (default 0.0.0.0)")
+    run.set_defaults(handler=_cmd_run, needs_settings=True)
+
+    scheduler = commands.add_parser("scheduler", help="run the scheduler alone")
+    scheduler.set_defaults(handler=_cmd_scheduler, needs_settings=True)
+
+    jobs = commands.add_parser("jobs", help="scheduled jobs").add_subparsers(
+        dest="jobs_command", required=True, metavar="JOBS_COMMAND"
+    )
+    jobs.add_parser("run-once", help="run every job once now, then exit").set_defaults(
+        handler=_cmd_jobs_run_once, needs_settings=True
+    )
+    jobs.add_parser("list", help="list the jobs and their triggers").set_defaults(
+        handler=_cmd_jobs_list, needs_settings=False
+    )
+
+    db = commands.add_parser("db", help="database").add_subparsers(
+        dest="db_command", required=True, metavar="DB_COMMAND"
+    )
+    db.add_parser("upgrade", help="apply migrations").set_defaults(
+        handler=_cmd_db_upgrade, needs_settings=False
+    )
+
+    manifest = commands.add_parser("manifest", help="print the Slack app manifest")
+    manifest.add_argument("--url", help="public base URL, e.g. https://tandem.example.org")
+    manifest.set_defaults(handler=_cmd_manifest, needs_settings=False)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``tandem`` console script; returns the exit code."""
+    args = build_parser().parse_args(argv)
+    try:
+        if args.needs_settings:
+            settings = load_settings()
+            _configure_logging(settings.tandem_log_level)
+            return int(args.handler(args, settings))
+        _configure_logging("INFO")
+        return int(args.handler(args))
+    except ConfigError as exc:
+        print(f"tandem: configuration error: {exc}", file=sys.stderr)
+        return EXIT_CONFIG
+    except KeyboardInterrupt:
+        return 130

@@ -1,0 +1,54 @@
+"""Engine and sessions.
+
+SQLite is the embedded default: one file, WAL so readers never block the writer, foreign keys
+on (SQLite leaves them off unless asked) and a busy timeout so two writers queue instead of
+failing. PostgreSQL goes through psycopg 3.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import StaticPool
+
+SessionFactory = sessionmaker[Session]
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def make_engine(database_url: str, **kwargs: Any) -> Engine:
+    """Create an engine for ``database_url`` with Tandem's per-dialect settings."""
+    if database_url.startswith("sqlite"):
+        connect_args = {"check_same_thread": False}
+        if database_url in ("sqlite://", "sqlite:///:memory:"):
+            # One shared connection, or each thread would see its own empty database.
+            kwargs.setdefault("poolclass", StaticPool)
+        engine = create_engine(database_url, connect_args=connect_args, **kwargs)
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    kwargs.setdefault("pool_pre_ping", True)
+    return create_engine(database_url, **kwargs)
+
+
+def make_session_factory(engine: Engine) -> SessionFactory:
+    """Sessions that keep loaded attributes after commit (handlers render after committing)."""
+    return sessionmaker(engine, expire_on_commit=False)
+
+
+def database_answers(engine: Engine) -> bool:
+    """True when a trivial query succeeds; used by ``/healthz``."""
+    try:
+        with engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+    except Exception:
+        return False
+    return True

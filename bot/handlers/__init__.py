@@ -1,0 +1,11 @@
+"""Slack surface only: each listener acks, parses, calls one service and renders blocks."""
+
+from slack_bolt import App
+
+from bot.handlers import commands, events
+
+
+def register(app: App) -> None:
+    """Wire every listener onto ``app`` (the one place listeners are registered)."""
+    commands.register(app)
+    events.register(app)

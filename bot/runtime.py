@@ -1,0 +1,157 @@
+"""A running Tandem process: database, Bolt app, HTTP or Socket Mode, scheduler, shutdown.
+
+SIGTERM (and Ctrl-C) stop things in order: stop accepting requests and let those in flight
+finish, let listener work that runs after ``ack()`` finish, let a scheduled job in flight
+finish, then close the database.
+"""
+
+from __future__ import annotations
+
+import logging
+import signal
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from types import FrameType
+
+from slack_sdk.errors import SlackApiError
+from sqlalchemy import Engine
+
+from bot.app import create_app, make_installation_store
+from bot.config import ConfigError, Settings
+from bot.db import SessionFactory, make_engine, make_session_factory
+from bot.migrate import upgrade_database
+from bot.scheduler.context import JobContext
+from bot.scheduler.runner import build_scheduler
+from bot.slack.client import make_web_client
+from bot.web import make_server, make_wsgi_app
+
+logger = logging.getLogger(__name__)
+
+# Slack's answers that mean the token itself is wrong (not that Slack is unreachable).
+_BAD_TOKEN_ERRORS = {"invalid_auth", "not_authed", "account_inactive", "token_revoked"}
+
+
+@dataclass
+class Database:
+    engine: Engine
+    sessions: SessionFactory
+
+    @classmethod
+    def open(cls, settings: Settings, *, migrate: bool = True) -> Database:
+        """Connect, and bring the schema up to date (safe when several processes start)."""
+        engine = make_engine(settings.database_url)
+        if migrate:
+            upgrade_database(engine)
+        return cls(engine, make_session_factory(engine))
+
+    def describe(self) -> str:
+        return self.engine.url.render_as_string(hide_password=True)
+
+
+def job_context(settings: Settings, database: Database) -> JobContext:
+    store = make_installation_store(settings, database.engine) if settings.oauth_enabled else None
+    return JobContext(settings=settings, sessions=database.sessions, installation_store=store)
+
+
+def check_bot_token(settings: Settings) -> None:
+    """Fail fast on a rejected bot token; only warn when Slack cannot be reached."""
+    if settings.slack_bot_token is None:
+        return
+    client = make_web_client(settings.slack_api_url, settings.slack_bot_token.get_secret_value())
+    try:
+        client.auth_test()
+    except SlackApiError as exc:
+        error = exc.response.get("error") if exc.response is not None else None
+        if error in _BAD_TOKEN_ERRORS:
+            raise ConfigError("SLACK_BOT_TOKEN", f"rejected by Slack ({error})") from None
+        logger.warning("auth.test failed (%s); starting anyway", error)
+    except Exception as exc:
+        logger.warning("could not reach Slack at %s (%s); starting anyway", client.base_url, exc)
+
+
+class _StopSignal:
+    def __init__(self) -> None:
+        self.event = threading.Event()
+
+    def install(self) -> None:
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(signum, self._handle)
+
+    def _handle(self, signum: int, _frame: FrameType | None) -> None:
+        logger.info("received %s, shutting down", signal.Signals(signum).name)
+        self.event.set()
+
+
+def serve(settings: Settings, *, with_scheduler: bool, host: str = "0.0.0.0") -> int:
+    """``tandem run``: serve Slack until SIGTERM; 0 on a clean stop."""
+    database = Database.open(settings)
+    check_bot_token(settings)
+    listener_executor = ThreadPoolExecutor(
+        max_workers=settings.tandem_http_threads, thread_name_prefix="listener"
+    )
+    app = create_app(settings, sessions=database.sessions, listener_executor=listener_executor)
+    scheduler = build_scheduler(job_context(settings, database)) if with_scheduler else None
+
+    socket_handler = None
+    if settings.socket_mode:
+        from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+        assert settings.slack_app_token is not None
+        socket_handler = SocketModeHandler(app, settings.slack_app_token.get_secret_value())
+        socket_handler.connect()
+        wsgi_app = make_wsgi_app(None, database.engine)
+    else:
+        wsgi_app = make_wsgi_app(app, database.engine)
+
+    server = make_server(
+        wsgi_app,
+        host=host,
+        port=settings.port,
+        threads=settings.tandem_http_threads,
+        shutdown_timeout=settings.tandem_shutdown_timeout_seconds,
+    )
+    server.prepare()
+    server_thread = threading.Thread(target=server.serve, name="http", daemon=True)
+    server_thread.start()
+    if scheduler is not None:
+        scheduler.start()
+
+    stop = _StopSignal()
+    stop.install()
+    mode = "Socket Mode" if settings.socket_mode else f"HTTP on http://{host}:{settings.port}"
+    workspaces = "OAuth (many workspaces)" if settings.oauth_enabled else "one workspace"
+    logger.info(
+        "Tandem is up: %s, %s, scheduler %s, database %s",
+        mode,
+        workspaces,
+        "on" if scheduler else "off",
+        database.describe(),
+    )
+    stop.event.wait()
+
+    server.stop()
+    server_thread.join(timeout=settings.tandem_shutdown_timeout_seconds)
+    if socket_handler is not None:
+        socket_handler.close()
+    listener_executor.shutdown(wait=True)
+    if scheduler is not None:
+        scheduler.shutdown(wait=True)
+    database.engine.dispose()
+    logger.info("Tandem stopped cleanly")
+    return 0
+
+
+def run_scheduler(settings: Settings) -> int:
+    """``tandem scheduler``: the scheduler alone, until SIGTERM."""
+    database = Database.open(settings)
+    scheduler = build_scheduler(job_context(settings, database))
+    scheduler.start()
+    stop = _StopSignal()
+    stop.install()
+    logger.info("Tandem scheduler is up, database %s", database.describe())
+    stop.event.wait()
+    scheduler.shutdown(wait=True)
+    database.engine.dispose()
+    logger.info("Tandem scheduler stopped cleanly")
+    return 0

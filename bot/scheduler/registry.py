@@ -1,0 +1,49 @@
+"""The job registry shared by the APScheduler runner and ``tandem jobs run-once``."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Literal
+
+from bot.scheduler.context import JobContext
+
+JobFunction = Callable[[JobContext, datetime], int]
+Delivery = Literal["at-most-once", "at-least-once", "idempotent"]
+
+
+@dataclass(frozen=True)
+class Job:
+    """A named, periodic job. ``func(ctx, now)`` returns how many things it did."""
+
+    name: str
+    func: JobFunction
+    every_seconds: int
+    delivery: Delivery
+    description: str
+
+
+_JOBS: dict[str, Job] = {}
+
+
+def job(
+    name: str, *, every_seconds: int, delivery: Delivery
+) -> Callable[[JobFunction], JobFunction]:
+    """Register ``func`` as job ``name`` (stable kebab-case; it appears in logs and claims)."""
+
+    def register(func: JobFunction) -> JobFunction:
+        if name in _JOBS:
+            raise ValueError(f"job {name!r} is registered twice")
+        description = (func.__doc__ or "").strip().splitlines()[0] if func.__doc__ else name
+        _JOBS[name] = Job(name, func, every_seconds, delivery, description)
+        return func
+
+    return register
+
+
+def all_jobs() -> list[Job]:
+    """Every registered job, in name order (importing the job modules registers them)."""
+    import bot.scheduler.jobs  # noqa: F401  (registration happens on import)
+
+    return sorted(_JOBS.values(), key=lambda j: j.name)

@@ -1,0 +1,1 @@
+"""Domain logic. Services take a SQLAlchemy ``session`` and ``now``; they never import Bolt."""

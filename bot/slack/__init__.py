@@ -1,0 +1,1 @@
+"""Slack plumbing shared by handlers and jobs: the Web API client and Block Kit ids."""
