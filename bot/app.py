@@ -29,6 +29,10 @@ FOREIGN_WORKSPACE_MESSAGE = (
     "Tandem is installed for another Slack workspace, so it cannot act here. "
     "Ask your workspace admin to install Tandem for this workspace."
 )
+NOT_INSTALLED_MESSAGE = (
+    "Tandem is not installed in this workspace (or was removed). "
+    "A workspace admin can install it again from the Tandem install page."
+)
 SOMETHING_WENT_WRONG = (
     "Sorry — Tandem hit an unexpected problem and did not finish that. Nothing was half-saved; "
     "please try again in a minute."
@@ -86,6 +90,7 @@ def create_app(
             signing_secret=signing_secret,
             oauth_settings=_oauth_settings(settings, sessions),
             listener_executor=listener_executor,
+            user_facing_authorize_error_message=NOT_INSTALLED_MESSAGE,
         )
     else:
         assert settings.slack_bot_token is not None

@@ -60,4 +60,6 @@ def make_server(
         shutdown_timeout=shutdown_timeout,
     )
     server.max_request_body_size = MAX_REQUEST_BODY_BYTES
+    # How often the connection loop wakes; also bounds how long stop() waits for it.
+    server.expiration_interval = 0.1
     return server

@@ -1,0 +1,425 @@
+"""A stand-in for Slack's Web API: a real HTTP server on 127.0.0.1 that answers like Slack.
+
+It records every call (method, parsed body, headers) and keeps just enough state — users,
+channels and their members, posted messages, pins, views — for Tandem's flows to be driven
+end to end without a workspace. Failures are injected per method: an HTTP status (429 with
+``Retry-After``, 5xx) or a Slack error such as ``channel_not_found``.
+
+The app reaches it through ``SLACK_API_URL`` (``standin.api_url``), the same seam a real
+deployment uses, so nothing in Tandem knows it is talking to a stand-in.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qsl
+
+TEAM_ID = "T0TANDEM"
+TEAM_NAME = "Acme Talent"
+BOT_USER_ID = "U0TANDEMBOT"
+BOT_ID = "B0TANDEM"
+APP_ID = "A0TANDEM"
+
+
+@dataclass
+class Call:
+    method: str
+    params: dict[str, Any]
+    headers: dict[str, str]
+    at: float
+
+
+@dataclass
+class Failure:
+    status: int = 200
+    error: str | None = None
+    retry_after: int | None = None
+    remaining: int = 1
+
+
+@dataclass
+class StandinUser:
+    id: str
+    name: str
+    real_name: str
+    tz: str = "America/New_York"
+    is_admin: bool = False
+    status_text: str = ""
+    status_emoji: str = ""
+    is_bot: bool = False
+    team_id: str = TEAM_ID
+
+
+@dataclass
+class StandinChannel:
+    id: str
+    name: str
+    is_private: bool = False
+    members: set[str] = field(default_factory=set)
+    is_archived: bool = False
+
+
+def _decode(value: Any) -> Any:
+    """Form-encoded Web API calls send nested structures (blocks, view) as JSON strings."""
+    if isinstance(value, str) and value[:1] in "[{":
+        try:
+            return json.loads(value)
+        except ValueError:
+            return value
+    return value
+
+
+class SlackStandin:
+    """Start with :meth:`start` (or as a context manager); point ``SLACK_API_URL`` at
+    :attr:`api_url`."""
+
+    def __init__(self) -> None:
+        self.calls: list[Call] = []
+        self.users: dict[str, StandinUser] = {}
+        self.channels: dict[str, StandinChannel] = {}
+        self.messages: dict[tuple[str, str], dict[str, Any]] = {}
+        self.pins: set[tuple[str, str]] = set()
+        self.views: dict[str, dict[str, Any]] = {}
+        self.home_views: dict[str, dict[str, Any]] = {}
+        self.uploads: dict[str, dict[str, Any]] = {}
+        self._failures: dict[str, list[Failure]] = {}
+        self._lock = threading.RLock()
+        self._ts = itertools.count(1)
+        self._ids = itertools.count(1)
+        self._server: ThreadingHTTPServer | None = None
+        self._thread: threading.Thread | None = None
+        self.clock: Callable[[], float] = time.time
+
+    # -- lifecycle -------------------------------------------------------------------------
+
+    def start(self) -> SlackStandin:
+        standin = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, format: str, *args: Any) -> None:
+                pass
+
+            def do_POST(self) -> None:
+                standin._serve(self)
+
+            def do_GET(self) -> None:
+                standin._serve(self)
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._server.daemon_threads = True
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+            self._server = None
+
+    def __enter__(self) -> SlackStandin:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    @property
+    def url(self) -> str:
+        assert self._server is not None, "start() the stand-in first"
+        host, port = self._server.server_address[:2]
+        return f"http://{host}:{port}"
+
+    @property
+    def api_url(self) -> str:
+        return self.url + "/api/"
+
+    def response_url(self, name: str = "cmd") -> str:
+        """A ``response_url`` for payloads; what the app posts there is recorded too."""
+        return f"{self.url}/response/{name}"
+
+    # -- set-up helpers --------------------------------------------------------------------
+
+    def add_user(self, user_id: str, name: str, **kwargs: Any) -> StandinUser:
+        user = StandinUser(id=user_id, name=name, real_name=kwargs.pop("real_name", name), **kwargs)
+        self.users[user_id] = user
+        return user
+
+    def add_channel(
+        self, channel_id: str, name: str, *, is_private: bool = False, members: set[str] | None = None
+    ) -> StandinChannel:
+        channel = StandinChannel(channel_id, name, is_private, set(members or set()))
+        self.channels[channel_id] = channel
+        return channel
+
+    def fail(
+        self,
+        method: str,
+        *,
+        status: int = 200,
+        error: str | None = None,
+        retry_after: int | None = None,
+        times: int = 1,
+    ) -> None:
+        """Make the next ``times`` calls of ``method`` fail (HTTP status or Slack error)."""
+        if status == 200 and error is None:
+            raise ValueError("give a status or an error")
+        with self._lock:
+            self._failures.setdefault(method, []).append(
+                Failure(status, error, retry_after, remaining=times)
+            )
+
+    # -- queries for tests -----------------------------------------------------------------
+
+    def calls_to(self, method: str) -> list[Call]:
+        with self._lock:
+            return [c for c in self.calls if c.method == method]
+
+    def last(self, method: str) -> Call:
+        found = self.calls_to(method)
+        assert found, f"no call to {method}; calls: {[c.method for c in self.calls]}"
+        return found[-1]
+
+    def methods(self) -> list[str]:
+        with self._lock:
+            return [c.method for c in self.calls]
+
+    def reset_calls(self) -> None:
+        with self._lock:
+            self.calls.clear()
+
+    def posted(self, channel: str | None = None) -> list[dict[str, Any]]:
+        """Messages currently in the workspace (after updates), oldest first."""
+        with self._lock:
+            found = [m for (c, _), m in self.messages.items() if channel in (None, c)]
+        return sorted(found, key=lambda m: float(m["ts"]))
+
+    # -- HTTP ------------------------------------------------------------------------------
+
+    def _serve(self, request: BaseHTTPRequestHandler) -> None:
+        length = int(request.headers.get("Content-Length") or 0)
+        raw = request.rfile.read(length) if length else b""
+        content_type = request.headers.get("Content-Type", "")
+        params: dict[str, Any]
+        if "json" in content_type and raw:
+            params = json.loads(raw)
+        else:
+            params = {k: _decode(v) for k, v in parse_qsl(raw.decode(), keep_blank_values=True)}
+        path = request.path.split("?", 1)[0]
+        if path.startswith("/api/"):
+            method = path.removeprefix("/api/")
+        elif path.startswith("/response/"):
+            method = "response_url"
+            params["_name"] = path.removeprefix("/response/")
+        elif path.startswith("/upload/"):
+            method = "upload"
+            params = {"file_id": path.removeprefix("/upload/"), "bytes": len(raw)}
+        else:
+            method = path
+        headers = {k.lower(): v for k, v in request.headers.items()}
+        with self._lock:
+            self.calls.append(Call(method, params, headers, self.clock()))
+            failure = self._take_failure(method)
+        if failure is not None and failure.status != 200:
+            extra = {"Retry-After": str(failure.retry_after)} if failure.retry_after else {}
+            self._reply(request, failure.status, {"ok": False, "error": "ratelimited"}, extra)
+            return
+        if failure is not None:
+            self._reply(request, 200, {"ok": False, "error": failure.error})
+            return
+        if method not in ("response_url", "upload"):
+            token = headers.get("authorization", "").removeprefix("Bearer ").strip()
+            token = token or str(params.get("token", ""))
+            if not token.startswith(("xoxb-", "xoxp-")) and method not in ("oauth.v2.access",):
+                self._reply(request, 200, {"ok": False, "error": "not_authed"})
+                return
+        with self._lock:
+            body = self._answer(method, params)
+        self._reply(request, 200, body)
+
+    def _take_failure(self, method: str) -> Failure | None:
+        queue = self._failures.get(method)
+        if not queue:
+            return None
+        failure = queue[0]
+        failure.remaining -= 1
+        if failure.remaining <= 0:
+            queue.pop(0)
+        return failure
+
+    @staticmethod
+    def _reply(
+        request: BaseHTTPRequestHandler,
+        status: int,
+        body: dict[str, Any],
+        extra_headers: dict[str, str] | None = None,
+    ) -> None:
+        data = json.dumps(body).encode()
+        request.send_response(status)
+        request.send_header("Content-Type", "application/json; charset=utf-8")
+        request.send_header("Content-Length", str(len(data)))
+        for key, value in (extra_headers or {}).items():
+            request.send_header(key, value)
+        request.end_headers()
+        request.wfile.write(data)
+
+    # -- the Web API -----------------------------------------------------------------------
+
+    def _next_ts(self) -> str:
+        return f"{1_700_000_000 + next(self._ts)}.{next(self._ids):06d}"
+
+    def _user_json(self, user: StandinUser) -> dict[str, Any]:
+        return {
+            "id": user.id,
+            "team_id": user.team_id,
+            "name": user.name,
+            "real_name": user.real_name,
+            "tz": user.tz,
+            "is_admin": user.is_admin,
+            "is_bot": user.is_bot,
+            "deleted": False,
+            "profile": {
+                "real_name": user.real_name,
+                "display_name": user.name,
+                "status_text": user.status_text,
+                "status_emoji": user.status_emoji,
+            },
+        }
+
+    def _channel_json(self, channel: StandinChannel) -> dict[str, Any]:
+        return {
+            "id": channel.id,
+            "name": channel.name,
+            "is_channel": not channel.is_private,
+            "is_group": channel.is_private,
+            "is_private": channel.is_private,
+            "is_archived": channel.is_archived,
+            "is_member": BOT_USER_ID in channel.members,
+            "num_members": len(channel.members),
+        }
+
+    def _answer(self, method: str, p: dict[str, Any]) -> dict[str, Any]:  # noqa: C901
+        ok: dict[str, Any] = {"ok": True}
+        if method == "auth.test":
+            return {
+                **ok,
+                "url": "https://acme-talent.slack.com/",
+                "team": TEAM_NAME,
+                "user": "tandem",
+                "team_id": TEAM_ID,
+                "user_id": BOT_USER_ID,
+                "bot_id": BOT_ID,
+                "is_enterprise_install": False,
+            }
+        if method == "users.info":
+            user = self.users.get(str(p.get("user")))
+            if user is None:
+                return {"ok": False, "error": "user_not_found"}
+            return {**ok, "user": self._user_json(user)}
+        if method == "conversations.open":
+            users = str(p.get("users", ""))
+            return {**ok, "channel": {"id": "D" + users.replace(",", "")}}
+        if method == "conversations.info":
+            channel = self.channels.get(str(p.get("channel")))
+            if channel is None:
+                return {"ok": False, "error": "channel_not_found"}
+            return {**ok, "channel": self._channel_json(channel)}
+        if method == "conversations.create":
+            name = str(p.get("name", ""))
+            if any(c.name == name for c in self.channels.values()):
+                return {"ok": False, "error": "name_taken"}
+            channel_id = f"C{next(self._ids):08d}"
+            is_private = str(p.get("is_private", "")).lower() in ("1", "true")
+            channel = self.add_channel(channel_id, name, is_private=is_private, members={BOT_USER_ID})
+            return {**ok, "channel": self._channel_json(channel)}
+        if method == "conversations.join":
+            channel = self.channels.get(str(p.get("channel")))
+            if channel is None:
+                return {"ok": False, "error": "channel_not_found"}
+            if channel.is_private and BOT_USER_ID not in channel.members:
+                return {"ok": False, "error": "method_not_supported_for_channel_type"}
+            channel.members.add(BOT_USER_ID)
+            return {**ok, "channel": self._channel_json(channel)}
+        if method == "conversations.invite":
+            channel = self.channels.get(str(p.get("channel")))
+            if channel is None:
+                return {"ok": False, "error": "channel_not_found"}
+            if BOT_USER_ID not in channel.members:
+                return {"ok": False, "error": "not_in_channel"}
+            new = [u for u in str(p.get("users", "")).split(",") if u]
+            if all(u in channel.members for u in new):
+                return {"ok": False, "error": "already_in_channel"}
+            channel.members.update(new)
+            return {**ok, "channel": self._channel_json(channel)}
+        if method == "conversations.members":
+            channel = self.channels.get(str(p.get("channel")))
+            if channel is None:
+                return {"ok": False, "error": "channel_not_found"}
+            return {**ok, "members": sorted(channel.members)}
+        if method in ("chat.postMessage", "chat.update", "chat.postEphemeral"):
+            return self._post(method, p)
+        if method == "chat.delete":
+            self.messages.pop((str(p.get("channel")), str(p.get("ts"))), None)
+            return {**ok, "channel": p.get("channel"), "ts": p.get("ts")}
+        if method == "pins.add":
+            key = (str(p.get("channel")), str(p.get("timestamp")))
+            if key in self.pins:
+                return {"ok": False, "error": "already_pinned"}
+            self.pins.add(key)
+            return ok
+        if method in ("views.open", "views.push", "views.update"):
+            view = dict(p.get("view") or {})
+            view_id = str(p.get("view_id") or f"V{next(self._ids):08d}")
+            view.update({"id": view_id, "hash": f"{self._next_ts()}.hash"})
+            self.views[view_id] = view
+            return {**ok, "view": view}
+        if method == "views.publish":
+            view = dict(p.get("view") or {})
+            self.home_views[str(p.get("user_id"))] = view
+            return {**ok, "view": {**view, "id": f"V{next(self._ids):08d}"}}
+        if method == "files.getUploadURLExternal":
+            file_id = f"F{next(self._ids):08d}"
+            self.uploads[file_id] = {"filename": p.get("filename")}
+            return {**ok, "upload_url": f"{self.url}/upload/{file_id}", "file_id": file_id}
+        if method == "files.completeUploadExternal":
+            files = p.get("files") or []
+            return {**ok, "files": [{"id": f.get("id"), "title": f.get("title")} for f in files]}
+        return ok
+
+    def _post(self, method: str, p: dict[str, Any]) -> dict[str, Any]:
+        channel_id = str(p.get("channel", ""))
+        if channel_id.startswith("C") or channel_id.startswith("G"):
+            channel = self.channels.get(channel_id)
+            if channel is None:
+                return {"ok": False, "error": "channel_not_found"}
+            if BOT_USER_ID not in channel.members:
+                return {"ok": False, "error": "not_in_channel"}
+        if method == "chat.postEphemeral":
+            return {"ok": True, "message_ts": self._next_ts()}
+        if method == "chat.update":
+            key = (channel_id, str(p.get("ts")))
+            if key not in self.messages:
+                return {"ok": False, "error": "message_not_found"}
+            message = self.messages[key]
+            message.update({k: p[k] for k in ("text", "blocks") if k in p})
+            message["edited"] = True
+            return {"ok": True, "channel": channel_id, "ts": key[1], "message": message}
+        ts = self._next_ts()
+        message = {
+            "channel": channel_id,
+            "ts": ts,
+            "text": p.get("text", ""),
+            "blocks": p.get("blocks", []),
+            "thread_ts": p.get("thread_ts"),
+            "user": BOT_USER_ID,
+        }
+        self.messages[(channel_id, ts)] = message
+        return {"ok": True, "channel": channel_id, "ts": ts, "message": message}
