@@ -92,7 +92,9 @@ def test_request_from_another_workspace_is_refused_politely(tandem: Tandem) -> N
 
 
 def test_url_verification_echoes_challenge(tandem: Tandem) -> None:
-    body = json.dumps({"token": "x", "challenge": "3eZbrw1aBm2rZgRNFdxV", "type": "url_verification"})
+    body = json.dumps(
+        {"token": "x", "challenge": "3eZbrw1aBm2rZgRNFdxV", "type": "url_verification"}
+    )
     reply = tandem.post_signed(body, "application/json")
     assert reply.status == 200
     assert "3eZbrw1aBm2rZgRNFdxV" in reply.body
@@ -208,7 +210,10 @@ def test_uninstall_deletes_that_workspaces_tokens(oauth_tandem: Tandem, order: s
     _install(db, sr.TEAM_ID)
     _install(db, "T0NEIGHBOUR")
     uninstalled = {"type": "app_uninstalled"}
-    revoked = {"type": "tokens_revoked", "tokens": {"oauth": ["U0INSTALLER"], "bot": ["U0TANDEMBOT"]}}
+    revoked = {
+        "type": "tokens_revoked",
+        "tokens": {"oauth": ["U0INSTALLER"], "bot": ["U0TANDEMBOT"]},
+    }
     events = [uninstalled, revoked] if order == "uninstalled-first" else [revoked, uninstalled]
     for number, event in enumerate(events):
         assert oauth_tandem.event(event, event_id=f"Ev0GONE{number}").status == 200

@@ -1,0 +1,100 @@
+"""manifest.yml is valid for Slack and complete for the product."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from bot.cli import main
+from bot.handlers import commands
+from bot.manifest import bot_scopes, load_manifest, render_manifest
+
+# Slack's v1 manifest JSON Schema (slackapi/manifest-schema), copied from shared/slack/.
+SCHEMA = json.loads((Path(__file__).parent / "data" / "slack-manifest.schema.json").read_text())
+
+
+@pytest.mark.parametrize("url", [None, "https://tandem.example.org"])
+def test_rendered_manifest_validates_against_slacks_schema(url: str | None) -> None:
+    jsonschema.validate(render_manifest(url), SCHEMA)
+
+
+def test_rules_the_schema_does_not_enforce() -> None:
+    manifest = load_manifest()
+    info = manifest["display_information"]
+    assert 1 <= len(info["name"]) <= 35
+    assert len(info["description"]) <= 140
+    assert 175 <= len(info["long_description"]) <= 4000
+    assert re.fullmatch(r"#([0-9a-fA-F]{3}|[0-9a-fA-F]{6})", info["background_color"])
+    for command in manifest["features"]["slash_commands"]:
+        assert 2 <= len(command["command"]) <= 32 and command["command"].startswith("/")
+        assert 1 <= len(command["description"]) <= 2000
+
+
+def test_every_product_command_is_declared_and_handled() -> None:
+    declared = {c["command"] for c in load_manifest()["features"]["slash_commands"]}
+    assert declared == {"/kickoff", "/scorecard", "/tandem"}
+    for command in declared:
+        assert command in {str(c) for c in commands.Command}
+
+
+def test_scopes_and_events_cover_the_product() -> None:
+    manifest = load_manifest()
+    scopes = set(bot_scopes())
+    needed = {
+        "commands",  # slash commands
+        "chat:write",  # briefs, nudges, check-ins
+        "channels:manage",  # create #hire-<slug>, invite the panel
+        "groups:write",  # invite into private shared channels
+        "channels:join",  # join an existing public channel
+        "channels:read",  # check a picked channel
+        "groups:read",
+        "channels:history",  # thread replies to check-ins (message.channels)
+        "groups:history",  # … in private channels (message.groups)
+        "pins:write",  # pin the brief
+        "im:write",  # DMs to interviewers
+        "users:read",  # time zones and away status
+        "files:write",  # scorecard chart image
+    }
+    assert needed <= scopes
+    events = set(manifest["settings"]["event_subscriptions"]["bot_events"])
+    assert {
+        "app_home_opened",
+        "app_uninstalled",
+        "tokens_revoked",
+        "message.channels",
+        "message.groups",
+    } <= events
+    assert manifest["features"]["app_home"]["home_tab_enabled"] is True
+    assert manifest["settings"]["interactivity"]["is_enabled"] is True
+
+
+def test_url_fills_every_request_url(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["manifest", "--url", "https://host.example/"]) == 0
+    printed = capsys.readouterr().out
+    assert "tandem.example.com" not in printed
+    rendered = render_manifest("https://host.example/")
+    for command in rendered["features"]["slash_commands"]:
+        assert command["url"] == "https://host.example/slack/events"
+    settings = rendered["settings"]
+    assert settings["event_subscriptions"]["request_url"] == "https://host.example/slack/events"
+    assert settings["interactivity"]["request_url"] == "https://host.example/slack/events"
+    assert rendered["oauth_config"]["redirect_urls"] == [
+        "https://host.example/slack/oauth_redirect"
+    ]
+    assert settings["socket_mode_enabled"] is False
+
+
+def test_without_url_prints_the_socket_mode_manifest() -> None:
+    rendered = render_manifest(None)
+    assert rendered["settings"]["socket_mode_enabled"] is True
+    assert "request_url" not in rendered["settings"]["event_subscriptions"]
+    assert all("url" not in c for c in rendered["features"]["slash_commands"])
+
+
+def test_bad_url_is_one_clear_line(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["manifest", "--url", "host.example"]) == 2
+    assert "is not an http(s) URL" in capsys.readouterr().err
