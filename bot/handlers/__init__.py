@@ -2,10 +2,12 @@
 
 from slack_bolt import App
 
-from bot.handlers import commands, events
+from bot.handlers import brief_actions, commands, events, kickoff
 
 
 def register(app: App) -> None:
     """Wire every listener onto ``app`` (the one place listeners are registered)."""
     commands.register(app)
+    kickoff.register(app)
+    brief_actions.register(app)
     events.register(app)

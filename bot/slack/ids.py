@@ -7,3 +7,70 @@ class Command(StrEnum):
     KICKOFF = "/kickoff"
     SCORECARD = "/scorecard"
     TANDEM = "/tandem"
+
+
+class Callback(StrEnum):
+    """``callback_id`` of each modal."""
+
+    KICKOFF_ROLE = "kickoff-role"
+    KICKOFF_BRIEF = "kickoff-brief"
+    KICKOFF_CONTRACT = "kickoff-contract"
+    PLAN = "plan"
+
+
+class Action(StrEnum):
+    """``action_id`` of each button Tandem reacts to."""
+
+    AGREE = "brief-agree"
+    EDIT = "brief-edit"
+    CHANGE_PLAN = "brief-change-plan"
+    ACKNOWLEDGE = "brief-acknowledge"
+    POST_AGAIN = "brief-post-again"
+
+
+class Field(StrEnum):
+    """``block_id`` of each modal input; validation errors are keyed by these."""
+
+    # Step 1: the role and its people.
+    TITLE = "title"
+    LEVEL = "level"
+    LOCATION = "location"
+    HEADCOUNT = "headcount"
+    HIRING_MANAGER = "hiring_manager"
+    RECRUITER = "recruiter"
+    SAME_PERSON = "same_person"
+    CHANNEL_MODE = "channel_mode"
+    CHANNEL = "channel"
+    PANEL = "panel"
+    # Step 2: the brief.
+    BUSINESS_NEED = "business_need"
+    IDEAL_PROFILE = "ideal_profile"
+    MUST_HAVES = "must_haves"
+    NICE_TO_HAVES = "nice_to_haves"
+    TARGET_DATE = "target_fill_date"
+    URGENCY = "urgency"
+    # Step 3: the collaboration contract.
+    TURNAROUND = "turnaround"
+    CHECKIN_DAY = "checkin_day"
+    CHECKIN_TIME = "checkin_time"
+    SLATE_SIZE = "slate_size"
+    SLATE_DUE = "slate_due"
+    CANDIDATE_UPDATE_DAYS = "candidate_update_days"
+    RESUME_REVIEW_DAYS = "resume_review_days"
+
+
+def responsibility_field(area_key: str, side: str) -> str:
+    """Block id of one cell of the responsibility matrix, e.g. ``resp:offer:hm``."""
+    return f"resp:{area_key}:{side}"
+
+
+def plan_owner_field(stage: str) -> str:
+    return f"plan:{stage}:owner"
+
+
+def plan_date_field(stage: str) -> str:
+    return f"plan:{stage}:date"
+
+
+# Every input element uses this action_id; the block_id says which field it is.
+VALUE = "value"

@@ -1,0 +1,236 @@
+"""The pinned brief message and the "what changed" messages in its thread."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from bot.blocks.dates import plain_date, slack_datetime
+from bot.blocks.text import context, divider, escape_mrkdwn, header, section
+from bot.models import Acknowledgement, Commitment, CommitmentKind, Role, Side
+from bot.services.brief import STAGE_LABELS, WEEKDAYS, BriefContent, Change
+from bot.slack.ids import Action
+
+MAX_CHANGE_BLOCKS = 40
+MAX_VALUE_SHOWN = 400
+
+
+@dataclass(frozen=True)
+class BriefView:
+    """Everything the brief message shows, gathered by the caller."""
+
+    role: Role
+    brief: BriefContent
+    revision_number: int
+    edited_by: str
+    edited_at: datetime
+    commitments: list[Commitment]
+    pending: list[Acknowledgement]
+    pending_revision_numbers: dict[int, int]
+    hiring_manager_tz: str
+
+
+def _bullets(items: list[str]) -> str:
+    return "\n".join(f"• {escape_mrkdwn(item)}" for item in items) or "_none_"
+
+
+def _side(side: str, role: Role) -> str:
+    owner = role.recruiter_id if side == Side.RECRUITER else role.hiring_manager_id
+    return f"{'Recruiter' if side == Side.RECRUITER else 'Hiring manager'} <@{owner}>"
+
+
+def _commitment_line(commitment: Commitment, brief: BriefContent) -> str:
+    terms = commitment.terms
+    owner = f"<@{commitment.owner_id}>"
+    if commitment.kind == CommitmentKind.FIRST_SLATE:
+        due = slack_datetime(commitment.due_at) if commitment.due_at else terms.get("date", "")
+        return f"• First slate of {terms.get('candidates')} candidates by {due} — {owner}"
+    if commitment.kind == CommitmentKind.CANDIDATE_UPDATES:
+        return f"• Candidate updates within {terms.get('working_days')} working days — {owner}"
+    if commitment.kind == CommitmentKind.RESUME_REVIEW:
+        days = terms.get("working_days")
+        return f"• Résumé review within {days} working day{'s' if days != 1 else ''} — {owner}"
+    if commitment.kind == CommitmentKind.FEEDBACK:
+        panel = " and the panel" if brief.panel else ""
+        return f"• Interview feedback within {terms.get('working_hours')} working hours — {owner}{panel}"
+    return f"• {escape_mrkdwn(commitment.kind)} — {owner}"
+
+
+def _agreement_line(role: Role) -> str:
+    signed = role.contract_signed_at
+    if signed is not None:
+        return (
+            f":white_check_mark: Contract signed by <@{role.recruiter_id}> and "
+            f"<@{role.hiring_manager_id}> — {slack_datetime(signed)}"
+        )
+    waiting = []
+    if role.recruiter_agreed_at is None:
+        waiting.append(f"<@{role.recruiter_id}>")
+    if role.hiring_manager_agreed_at is None and role.hiring_manager_id != role.recruiter_id:
+        waiting.append(f"<@{role.hiring_manager_id}>")
+    return f":hourglass_flowing_sand: Contract not signed yet — waiting for {' and '.join(waiting)} to agree"
+
+
+def brief_message(view: BriefView) -> tuple[str, list[dict[str, Any]]]:
+    """The brief: role, must-haves, timeline, contract, responsibilities, plan, agreement."""
+    role, brief = view.role, view.brief
+    contract = brief.contract
+    title = escape_mrkdwn(brief.title)
+    facts = [
+        f"*Hiring manager*\n<@{brief.hiring_manager_id}>",
+        f"*Recruiter*\n<@{brief.recruiter_id}>",
+        f"*Level*\n{escape_mrkdwn(brief.level) or '—'}",
+        f"*Location*\n{escape_mrkdwn(brief.location) or '—'}",
+        f"*Headcount*\n{brief.headcount}",
+        f"*Urgency*\n{brief.urgency.value.capitalize()}",
+        f"*Target fill date*\n{plain_date(brief.target_fill_date)}",
+        f"*Panel*\n{', '.join(f'<@{u}>' for u in brief.panel) or '—'}",
+    ]
+    blocks: list[dict[str, Any]] = [
+        header(f"Kickoff brief: {brief.title}"),
+        {"type": "section", "fields": [{"type": "mrkdwn", "text": f} for f in facts]},
+        section(f"*Why now*\n{escape_mrkdwn(brief.business_need)}"[:3000]),
+    ]
+    if brief.ideal_profile:
+        blocks.append(section(f"*Ideal candidate*\n{escape_mrkdwn(brief.ideal_profile)}"[:3000]))
+    blocks.append(
+        {
+            "type": "section",
+            "fields": [
+                {"type": "mrkdwn", "text": f"*Must-haves*\n{_bullets(brief.must_haves)}"[:2000]},
+                {
+                    "type": "mrkdwn",
+                    "text": f"*Nice-to-haves*\n{_bullets(brief.nice_to_haves)}"[:2000],
+                },
+            ],
+        }
+    )
+    blocks.append(divider())
+    checkin = (
+        f"• Weekly check-in in this channel, {WEEKDAYS[contract.checkin_weekday]}s at "
+        f"{contract.checkin_time:%H:%M} ({escape_mrkdwn(view.hiring_manager_tz)}) — both sides"
+    )
+    commitment_lines = [_commitment_line(c, brief) for c in view.commitments]
+    blocks.append(section("*Collaboration contract*\n" + "\n".join([*commitment_lines, checkin])))
+    matrix = "\n".join(
+        f"*{escape_mrkdwn(r.area)}* — recruiter: {escape_mrkdwn(r.recruiter)}; "
+        f"hiring manager: {escape_mrkdwn(r.hiring_manager)}"
+        for r in brief.responsibilities
+    )
+    blocks.append(section(f"*Responsibilities*\n{matrix}"[:3000]))
+    plan = "\n".join(
+        f"• {STAGE_LABELS[item.stage]} — {_side(item.owner_side, role)} — by {plain_date(item.target_date)}"
+        for item in brief.plan
+    )
+    blocks.append(section(f"*Hiring plan*\n{plan}"))
+    blocks.append(divider())
+    status = [_agreement_line(role)]
+    for ack in view.pending:
+        number = view.pending_revision_numbers.get(ack.revision_id, "?")
+        status.append(
+            f":warning: Revision {number} changed the {', '.join(ack.topics)} — waiting for "
+            f"<@{ack.requested_from}> to acknowledge (see the thread)"
+        )
+    blocks.append(context(*status[:9]))
+    blocks.append(
+        context(
+            f"Revision {view.revision_number} · last change by <@{view.edited_by}> "
+            f"{slack_datetime(view.edited_at)}"
+        )
+    )
+    buttons = []
+    if role.contract_signed_at is None:
+        buttons.append(_button("Agree to contract", Action.AGREE, str(role.id), style="primary"))
+    buttons.append(_button("Edit brief", Action.EDIT, str(role.id)))
+    buttons.append(_button("Change plan", Action.CHANGE_PLAN, str(role.id)))
+    blocks.append({"type": "actions", "elements": buttons})
+    text = f"Kickoff brief: {title} — hiring manager <@{brief.hiring_manager_id}>, recruiter <@{brief.recruiter_id}>"
+    return text, blocks
+
+
+def _button(text: str, action_id: str, value: str, style: str | None = None) -> dict[str, Any]:
+    button: dict[str, Any] = {
+        "type": "button",
+        "text": {"type": "plain_text", "text": text[:75]},
+        "action_id": action_id,
+        "value": value,
+    }
+    if style:
+        button["style"] = style
+    return button
+
+
+def _shown(value: str) -> str:
+    value = escape_mrkdwn(value)
+    return value if len(value) <= MAX_VALUE_SHOWN else value[: MAX_VALUE_SHOWN - 1] + "…"
+
+
+def change_message(
+    *,
+    revision_number: int,
+    editor_id: str,
+    changes: list[Change],
+    acknowledgements: list[Acknowledgement],
+) -> tuple[str, list[dict[str, Any]]]:
+    """Posted in the brief's thread: what revision N changed, and who must acknowledge it."""
+    blocks: list[dict[str, Any]] = [
+        section(f":pencil2: <@{editor_id}> made *revision {revision_number}* of the brief:")
+    ]
+    for change in changes[:MAX_CHANGE_BLOCKS]:
+        blocks.append(
+            section(
+                f"*{escape_mrkdwn(change.label)}*\n~{_shown(change.before)}~\n{_shown(change.after)}"
+            )
+        )
+    if len(changes) > MAX_CHANGE_BLOCKS:
+        blocks.append(context(f"…and {len(changes) - MAX_CHANGE_BLOCKS} more changes."))
+    blocks += acknowledgement_blocks(acknowledgements)
+    text = f"Revision {revision_number} of the brief: {len(changes)} change(s)"
+    return text, blocks
+
+
+def acknowledgement_blocks(acknowledgements: list[Acknowledgement]) -> list[dict[str, Any]]:
+    blocks: list[dict[str, Any]] = []
+    for ack in acknowledgements:
+        topics = ", ".join(ack.topics)
+        if ack.acknowledged_at is None:
+            blocks.append(
+                section(
+                    f":warning: This changes the {topics}. <@{ack.requested_from}>, please acknowledge it."
+                )
+            )
+            blocks.append(
+                {
+                    "type": "actions",
+                    "elements": [
+                        _button("Acknowledge", Action.ACKNOWLEDGE, str(ack.id), style="primary")
+                    ],
+                }
+            )
+        else:
+            blocks.append(
+                context(
+                    f":white_check_mark: <@{ack.requested_from}> acknowledged the change to the "
+                    f"{topics} {slack_datetime(ack.acknowledged_at)}"
+                )
+            )
+    return blocks
+
+
+def post_failed_message(
+    role: Role, channel_hint: str, error: str
+) -> tuple[str, list[dict[str, Any]]]:
+    """DM to the person who submitted the kickoff when Slack refused to post the brief."""
+    text = (
+        f":warning: *{escape_mrkdwn(role.title)}* is saved, but Slack refused to post its brief "
+        f"{channel_hint} (`{escape_mrkdwn(error)}`). Tandem tries again every few minutes; you can "
+        "also try now."
+    )
+    return text, [
+        section(text),
+        {
+            "type": "actions",
+            "elements": [_button("Post brief again", Action.POST_AGAIN, str(role.id))],
+        },
+    ]

@@ -1,0 +1,47 @@
+"""Workspaces and the people in them (cached from Slack's ``users.info``)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Boolean, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from bot.models.base import Base, UTCDateTime
+
+
+class Workspace(Base):
+    """A Slack workspace Tandem serves, with its product settings."""
+
+    __tablename__ = "workspaces"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[str] = mapped_column(String(32), unique=True)
+    enterprise_id: Mapped[str | None] = mapped_column(String(32))
+    # ISO 3166 country whose public holidays are not working days (None: weekends only).
+    holiday_country: Mapped[str | None] = mapped_column(String(8))
+    # Channel posts name candidates by initials unless this is turned on.
+    full_names_in_channels: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class Person(Base):
+    """What Tandem caches about a Slack user: time zone, admin flag, away status.
+
+    Names are deliberately not stored: messages mention people by id (``<@U…>``) and Slack
+    renders the current name to each reader.
+    """
+
+    __tablename__ = "people"
+    __table_args__ = (UniqueConstraint("team_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[str] = mapped_column(String(32))
+    user_id: Mapped[str] = mapped_column(String(32))
+    tz: Mapped[str] = mapped_column(String(64), default="UTC")
+    is_admin: Mapped[bool] = mapped_column(Boolean, default=False)
+    is_bot: Mapped[bool] = mapped_column(Boolean, default=False)
+    is_deleted: Mapped[bool] = mapped_column(Boolean, default=False)
+    status_text: Mapped[str] = mapped_column(String(200), default="")
+    status_emoji: Mapped[str] = mapped_column(String(100), default="")
+    refreshed_at: Mapped[datetime] = mapped_column(UTCDateTime())

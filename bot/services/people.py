@@ -1,0 +1,96 @@
+"""People and workspaces: the cached facts Tandem needs about Slack users.
+
+The cache is refreshed from ``users.info`` when older than ``MAX_AGE`` — time zones change
+when people travel, and the IANA name (never the stored offset) is what we keep.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from datetime import datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.models import Person, Workspace
+
+MAX_AGE = timedelta(hours=12)
+
+# Returns Slack's ``user`` object, or None when Slack does not know the user.
+UserFetcher = Callable[[str], dict[str, Any] | None]
+
+
+def ensure_workspace(
+    session: Session, team_id: str, now: datetime, enterprise_id: str | None = None
+) -> Workspace:
+    workspace = session.scalar(select(Workspace).where(Workspace.team_id == team_id))
+    if workspace is None:
+        workspace = Workspace(team_id=team_id, enterprise_id=enterprise_id, created_at=now)
+        session.add(workspace)
+        session.flush()
+    return workspace
+
+
+def _apply(person: Person, user: dict[str, Any], now: datetime) -> None:
+    profile = user.get("profile") or {}
+    person.tz = user.get("tz") or "UTC"
+    person.is_admin = bool(user.get("is_admin") or user.get("is_owner"))
+    person.is_bot = bool(user.get("is_bot")) or user.get("id") == "USLACKBOT"
+    person.is_deleted = bool(user.get("deleted"))
+    person.status_text = (profile.get("status_text") or "")[:200]
+    person.status_emoji = (profile.get("status_emoji") or "")[:100]
+    person.refreshed_at = now
+
+
+def refresh_people(
+    session: Session,
+    *,
+    team_id: str,
+    user_ids: Iterable[str],
+    fetch: UserFetcher,
+    now: datetime,
+    force: bool = False,
+) -> dict[str, Person | None]:
+    """The cached person of each id, refreshed when stale; None for users Slack denies."""
+    wanted = list(dict.fromkeys(user_ids))
+    known = {
+        p.user_id: p
+        for p in session.scalars(
+            select(Person).where(Person.team_id == team_id, Person.user_id.in_(wanted))
+        )
+    }
+    result: dict[str, Person | None] = {}
+    for user_id in wanted:
+        person = known.get(user_id)
+        if person is not None and not force and now - person.refreshed_at < MAX_AGE:
+            result[user_id] = person
+            continue
+        user = fetch(user_id)
+        if user is None:
+            result[user_id] = person
+            continue
+        if person is None:
+            person = Person(team_id=team_id, user_id=user_id)
+            session.add(person)
+        _apply(person, user, now)
+        result[user_id] = person
+    session.flush()
+    return result
+
+
+def person_zone(person: Person | None) -> ZoneInfo:
+    """The person's time zone, UTC when unknown or unusable."""
+    if person is None:
+        return ZoneInfo("UTC")
+    try:
+        return ZoneInfo(person.tz)
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo("UTC")
+
+
+def get_person(session: Session, team_id: str, user_id: str) -> Person | None:
+    return session.scalar(
+        select(Person).where(Person.team_id == team_id, Person.user_id == user_id)
+    )

@@ -1,0 +1,526 @@
+"""Roles: kickoff drafts, creating a role, revising its brief, agreement and acknowledgement.
+
+Every function takes the session and ``now`` and works inside the caller's transaction.
+Everything is scoped by ``team_id``: a role id from another workspace is simply not found.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import or_, select, update
+from sqlalchemy.orm import Session
+
+from bot.models import (
+    Acknowledgement,
+    BriefRevision,
+    Commitment,
+    CommitmentKind,
+    CommitmentState,
+    KickoffDraft,
+    Person,
+    Role,
+    RoleStatus,
+    Side,
+)
+from bot.services import timeline
+from bot.services.brief import (
+    BriefContent,
+    Change,
+    Topic,
+    diff_briefs,
+    new_panel_members,
+    topics_needing_acknowledgement,
+)
+from bot.services.people import get_person, person_zone
+from bot.services.timeline import Event
+
+# A dated commitment is due at the end of the owner's working day.
+END_OF_WORKING_DAY = time(17, 0)
+
+
+class RoleNotFound(Exception):
+    """No such role in this workspace."""
+
+
+class NotAllowed(Exception):
+    """The person may not do this; ``str()`` is the explanation shown to them."""
+
+
+# -- drafts -----------------------------------------------------------------------------------
+
+
+def start_draft(
+    session: Session,
+    *,
+    team_id: str,
+    user_id: str,
+    now: datetime,
+    title: str = "",
+    origin_channel_id: str | None = None,
+    role: Role | None = None,
+) -> KickoffDraft:
+    """A new kickoff draft, or an edit draft seeded with the role's current brief."""
+    answers: dict[str, Any] = {"title": title[:150]}
+    if role is not None:
+        answers = current_brief(session, role).model_dump(mode="json")
+        answers.update(
+            channel_mode="existing",
+            channel_id=role.channel_id,
+            same_person_confirmed=role.recruiter_id == role.hiring_manager_id,
+        )
+    draft = KickoffDraft(
+        team_id=team_id,
+        user_id=user_id,
+        role_id=role.id if role else None,
+        origin_channel_id=origin_channel_id,
+        answers=answers,
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(draft)
+    session.flush()
+    return draft
+
+
+DRAFT_RESUMABLE_FOR = timedelta(hours=24)
+
+
+def resume_or_start_draft(
+    session: Session,
+    *,
+    team_id: str,
+    user_id: str,
+    now: datetime,
+    title: str = "",
+    origin_channel_id: str | None = None,
+) -> KickoffDraft:
+    """The person's unfinished kickoff from the last day (so a closed modal loses nothing),
+    or a new draft. A title typed after ``/kickoff`` wins over the saved one."""
+    draft = session.scalar(
+        select(KickoffDraft)
+        .where(
+            KickoffDraft.team_id == team_id,
+            KickoffDraft.user_id == user_id,
+            KickoffDraft.role_id.is_(None),
+            KickoffDraft.submitted_at.is_(None),
+            KickoffDraft.updated_at > now - DRAFT_RESUMABLE_FOR,
+        )
+        .order_by(KickoffDraft.updated_at.desc())
+        .limit(1)
+    )
+    if draft is None:
+        return start_draft(
+            session,
+            team_id=team_id,
+            user_id=user_id,
+            now=now,
+            title=title,
+            origin_channel_id=origin_channel_id,
+        )
+    if title:
+        save_answers(draft, {"title": title[:150]}, now)
+    draft.origin_channel_id = origin_channel_id or draft.origin_channel_id
+    return draft
+
+
+def get_draft(session: Session, *, team_id: str, user_id: str, draft_id: int) -> KickoffDraft:
+    draft = session.get(KickoffDraft, draft_id)
+    if draft is None or draft.team_id != team_id or draft.user_id != user_id:
+        raise RoleNotFound(f"draft {draft_id}")
+    return draft
+
+
+def save_answers(draft: KickoffDraft, answers: dict[str, Any], now: datetime) -> None:
+    # Reassign (not mutate) so SQLAlchemy sees the JSON change.
+    draft.answers = {**draft.answers, **answers}
+    draft.updated_at = now
+
+
+# -- reading ----------------------------------------------------------------------------------
+
+
+def get_role(session: Session, *, team_id: str, role_id: int) -> Role:
+    role = session.get(Role, role_id)
+    if role is None or role.team_id != team_id:
+        raise RoleNotFound(f"role {role_id}")
+    return role
+
+
+def current_revision(session: Session, role: Role) -> BriefRevision:
+    revision = session.scalar(
+        select(BriefRevision)
+        .where(BriefRevision.role_id == role.id)
+        .order_by(BriefRevision.number.desc())
+        .limit(1)
+    )
+    assert revision is not None, "every role has revision 1"
+    return revision
+
+
+def current_brief(session: Session, role: Role) -> BriefContent:
+    return BriefContent.model_validate(current_revision(session, role).content)
+
+
+def open_commitments(session: Session, role: Role) -> list[Commitment]:
+    return list(
+        session.scalars(
+            select(Commitment)
+            .where(
+                Commitment.role_id == role.id,
+                Commitment.state.in_([CommitmentState.OPEN, CommitmentState.MISSED]),
+            )
+            .order_by(Commitment.id)
+        )
+    )
+
+
+def pending_acknowledgements(session: Session, role: Role) -> list[Acknowledgement]:
+    return list(
+        session.scalars(
+            select(Acknowledgement)
+            .where(Acknowledgement.role_id == role.id, Acknowledgement.acknowledged_at.is_(None))
+            .order_by(Acknowledgement.id)
+        )
+    )
+
+
+def revision_numbers(session: Session, acks: list[Acknowledgement]) -> dict[int, int]:
+    ids = {a.revision_id for a in acks}
+    if not ids:
+        return {}
+    rows = session.execute(
+        select(BriefRevision.id, BriefRevision.number).where(BriefRevision.id.in_(ids))
+    )
+    return dict(rows.tuples().all())
+
+
+# -- permissions ------------------------------------------------------------------------------
+
+
+def may_edit(role: Role, user_id: str, person: Person | None) -> bool:
+    """The role's recruiter or HM, or a workspace admin (product.md §6)."""
+    if user_id in (role.recruiter_id, role.hiring_manager_id):
+        return True
+    return person is not None and person.is_admin
+
+
+# -- creating and revising --------------------------------------------------------------------
+
+
+def _commitments(
+    brief: BriefContent,
+    *,
+    role: Role,
+    revision: BriefRevision,
+    people: dict[str, Person | None],
+    now: datetime,
+) -> list[Commitment]:
+    contract = brief.contract
+    recruiter_zone = person_zone(people.get(brief.recruiter_id))
+    slate_due = datetime.combine(contract.slate_due, END_OF_WORKING_DAY, tzinfo=recruiter_zone)
+    specs: list[tuple[CommitmentKind, Side, str, dict[str, Any], datetime | None]] = [
+        (
+            CommitmentKind.FIRST_SLATE,
+            Side.RECRUITER,
+            brief.recruiter_id,
+            {"candidates": contract.slate_size, "date": contract.slate_due.isoformat()},
+            slate_due,
+        ),
+        (
+            CommitmentKind.CANDIDATE_UPDATES,
+            Side.RECRUITER,
+            brief.recruiter_id,
+            {"working_days": contract.candidate_update_days},
+            None,
+        ),
+        (
+            CommitmentKind.RESUME_REVIEW,
+            Side.HIRING_MANAGER,
+            brief.hiring_manager_id,
+            {"working_days": contract.resume_review_days},
+            None,
+        ),
+        (
+            CommitmentKind.FEEDBACK,
+            Side.HIRING_MANAGER,
+            brief.hiring_manager_id,
+            {"working_hours": contract.feedback_turnaround_hours},
+            None,
+        ),
+    ]
+    return [
+        Commitment(
+            team_id=role.team_id,
+            role_id=role.id,
+            revision_id=revision.id,
+            kind=kind,
+            owner_side=side,
+            owner_id=owner,
+            terms=terms,
+            due_at=due,
+            state=CommitmentState.OPEN,
+            created_at=now,
+        )
+        for kind, side, owner, terms, due in specs
+    ]
+
+
+def create_role(
+    session: Session,
+    *,
+    draft: KickoffDraft,
+    brief: BriefContent,
+    people: dict[str, Person | None],
+    now: datetime,
+) -> Role:
+    """Role, revision 1, the contract's commitments and a timeline entry, in one transaction.
+
+    Submitting the same draft twice returns the role the first submission made.
+    """
+    if draft.submitted_at is not None and draft.role_id is not None:
+        return get_role(session, team_id=draft.team_id, role_id=draft.role_id)
+    role = Role(
+        team_id=draft.team_id,
+        title=brief.title,
+        status=RoleStatus.OPEN,
+        recruiter_id=brief.recruiter_id,
+        hiring_manager_id=brief.hiring_manager_id,
+        created_by=draft.user_id,
+        created_at=now,
+        channel_id=draft.answers.get("channel_id"),
+        brief_post_attempts=0,
+    )
+    session.add(role)
+    session.flush()
+    revision = BriefRevision(
+        team_id=role.team_id,
+        role_id=role.id,
+        number=1,
+        content=brief.model_dump(mode="json"),
+        created_by=draft.user_id,
+        created_at=now,
+    )
+    session.add(revision)
+    session.flush()
+    session.add_all(_commitments(brief, role=role, revision=revision, people=people, now=now))
+    timeline.record(session, role, Event.ROLE_CREATED, at=now, actor_id=draft.user_id, revision=1)
+    draft.role_id = role.id
+    draft.submitted_at = now
+    return role
+
+
+class RevisionStatus(StrEnum):
+    CREATED = "created"
+    UNCHANGED = "unchanged"
+
+
+@dataclass
+class RevisionOutcome:
+    status: RevisionStatus
+    revision: BriefRevision | None = None
+    previous: BriefContent | None = None
+    changes: list[Change] = field(default_factory=list)
+    acknowledgements: list[Acknowledgement] = field(default_factory=list)
+    new_panel: list[str] = field(default_factory=list)
+
+
+def _acknowledgers(role: Role, editor_id: str) -> list[str]:
+    """Who must acknowledge a change: the other side; both sides when an admin edited."""
+    if role.recruiter_id == role.hiring_manager_id:
+        return [] if editor_id == role.recruiter_id else [role.recruiter_id]
+    side = role.side_of(editor_id)
+    if side == Side.RECRUITER:
+        return [role.hiring_manager_id]
+    if side == Side.HIRING_MANAGER:
+        return [role.recruiter_id]
+    return [role.recruiter_id, role.hiring_manager_id]
+
+
+def revise_brief(
+    session: Session,
+    *,
+    role: Role,
+    brief: BriefContent,
+    editor_id: str,
+    people: dict[str, Person | None],
+    now: datetime,
+) -> RevisionOutcome:
+    """A new revision (nothing overwritten), what changed, and who must acknowledge it."""
+    previous_revision = current_revision(session, role)
+    previous = BriefContent.model_validate(previous_revision.content)
+    changes = diff_briefs(previous, brief)
+    if not changes:
+        return RevisionOutcome(RevisionStatus.UNCHANGED, previous=previous)
+    revision = BriefRevision(
+        team_id=role.team_id,
+        role_id=role.id,
+        number=previous_revision.number + 1,
+        content=brief.model_dump(mode="json"),
+        created_by=editor_id,
+        created_at=now,
+    )
+    session.add(revision)
+    session.flush()
+    role.title = brief.title
+    role.recruiter_id = brief.recruiter_id
+    role.hiring_manager_id = brief.hiring_manager_id
+    topics = topics_needing_acknowledgement(changes)
+    contract_changed = Topic.CONTRACT in topics or previous.recruiter_id != brief.recruiter_id
+    if contract_changed or previous.hiring_manager_id != brief.hiring_manager_id:
+        session.execute(
+            update(Commitment)
+            .where(Commitment.role_id == role.id, Commitment.state == CommitmentState.OPEN)
+            .values(state=CommitmentState.SUPERSEDED)
+        )
+        session.add_all(_commitments(brief, role=role, revision=revision, people=people, now=now))
+    acknowledgements = [
+        Acknowledgement(
+            team_id=role.team_id,
+            role_id=role.id,
+            revision_id=revision.id,
+            requested_from=user_id,
+            topics=[t.value for t in topics],
+            created_at=now,
+        )
+        for user_id in (_acknowledgers(role, editor_id) if topics else [])
+    ]
+    session.add_all(acknowledgements)
+    timeline.record(
+        session,
+        role,
+        Event.BRIEF_REVISED,
+        at=now,
+        actor_id=editor_id,
+        revision=revision.number,
+        changed=[c.label for c in changes],
+        needs_acknowledgement=[t.value for t in topics],
+    )
+    session.flush()
+    return RevisionOutcome(
+        RevisionStatus.CREATED,
+        revision=revision,
+        previous=previous,
+        changes=changes,
+        acknowledgements=acknowledgements,
+        new_panel=new_panel_members(previous, brief),
+    )
+
+
+# -- agreement and acknowledgement ------------------------------------------------------------
+
+
+class AgreeOutcome(StrEnum):
+    RECORDED = "recorded"
+    SIGNED = "signed"
+    ALREADY = "already"
+
+
+def agree_to_contract(session: Session, *, role: Role, user_id: str, now: datetime) -> AgreeOutcome:
+    """Record one side's agreement; the contract is signed when both sides have agreed."""
+    if user_id not in (role.recruiter_id, role.hiring_manager_id):
+        raise NotAllowed(
+            f"Only the role's recruiter (<@{role.recruiter_id}>) and hiring manager "
+            f"(<@{role.hiring_manager_id}>) can agree to its contract."
+        )
+    changed = False
+    if user_id == role.recruiter_id and role.recruiter_agreed_at is None:
+        role.recruiter_agreed_at = now
+        changed = True
+    if user_id == role.hiring_manager_id and role.hiring_manager_agreed_at is None:
+        role.hiring_manager_agreed_at = now
+        changed = True
+    if not changed:
+        return AgreeOutcome.ALREADY
+    timeline.record(session, role, Event.CONTRACT_AGREED, at=now, actor_id=user_id)
+    if role.contract_signed_at is not None:
+        timeline.record(session, role, Event.CONTRACT_SIGNED, at=now, actor_id=user_id)
+        return AgreeOutcome.SIGNED
+    return AgreeOutcome.RECORDED
+
+
+def acknowledge_change(
+    session: Session, *, team_id: str, acknowledgement_id: int, user_id: str, now: datetime
+) -> tuple[Role, Acknowledgement, bool]:
+    """Acknowledge a change; returns (role, acknowledgement, newly acknowledged)."""
+    ack = session.get(Acknowledgement, acknowledgement_id)
+    if ack is None or ack.team_id != team_id:
+        raise RoleNotFound(f"acknowledgement {acknowledgement_id}")
+    role = get_role(session, team_id=team_id, role_id=ack.role_id)
+    if ack.requested_from != user_id:
+        raise NotAllowed(f"This change is waiting for <@{ack.requested_from}> to acknowledge it.")
+    if ack.acknowledged_at is not None:
+        return role, ack, False
+    ack.acknowledged_at = now
+    timeline.record(
+        session, role, Event.CHANGE_ACKNOWLEDGED, at=now, actor_id=user_id, topics=ack.topics
+    )
+    return role, ack, True
+
+
+# -- posting the brief ------------------------------------------------------------------------
+
+BRIEF_POST_RETRY_AFTER = timedelta(minutes=2)
+MAX_BRIEF_POST_ATTEMPTS = 10
+
+
+def claim_brief_post(
+    session: Session, *, role_id: int, now: datetime, stale_after: timedelta
+) -> bool:
+    """Claim the posting of a role's brief; False if posted or someone is posting it now."""
+    won = session.execute(
+        update(Role)
+        .where(
+            Role.id == role_id,
+            Role.brief_ts.is_(None),
+            or_(
+                Role.brief_post_claimed_at.is_(None),
+                Role.brief_post_claimed_at < now - stale_after,
+            ),
+        )
+        .values(brief_post_claimed_at=now, brief_post_attempts=Role.brief_post_attempts + 1)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    return won == 1
+
+
+def roles_awaiting_brief(session: Session, *, now: datetime) -> list[tuple[int, str]]:
+    """``(role id, team id)`` of roles a failed attempt left unposted, due for another try."""
+    return list(
+        session.execute(
+            select(Role.id, Role.team_id).where(
+                Role.brief_ts.is_(None),
+                Role.brief_post_attempts > 0,
+                Role.brief_post_attempts < MAX_BRIEF_POST_ATTEMPTS,
+                Role.brief_post_claimed_at < now - BRIEF_POST_RETRY_AFTER,
+            )
+        ).tuples()
+    )
+
+
+def channel_name_for(title: str, attempt: int = 0) -> str:
+    """``hire-<slug>``: Slack channel names are lowercase, ≤80 chars, letters/digits/-/_."""
+    slug = "".join(ch if ch.isalnum() and ch.isascii() else "-" for ch in title.lower())
+    slug = "-".join(part for part in slug.split("-") if part) or "role"
+    base = f"hire-{slug}"[:72].rstrip("-")
+    return base if attempt == 0 else f"{base}-{attempt + 1}"
+
+
+def today_for(person: Person | None, now: datetime) -> date:
+    return now.astimezone(person_zone(person)).date()
+
+
+def today_for_user(session: Session, team_id: str, user_id: str, now: datetime) -> date:
+    return today_for(get_person(session, team_id, user_id), now)
+
+
+def cached_people(session: Session, team_id: str, user_ids: list[str]) -> dict[str, Person | None]:
+    """People as last seen (no Slack call): for time zones inside a transaction."""
+    return {user_id: get_person(session, team_id, user_id) for user_id in user_ids}
+
+
+def parse_date(value: str) -> date:
+    return date.fromisoformat(value)
