@@ -146,3 +146,4 @@ def tandem(db: Database, standin: SlackStandin) -> Iterator[Tandem]:
     app = Tandem(db, standin)
     yield app
     app.close()
+    assert app.block_kit_problems() == [], "Block Kit limits broken"

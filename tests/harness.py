@@ -19,6 +19,7 @@ from bot.runtime import Database
 from bot.sandbox.slack_standin import SlackStandin
 from bot.web import make_server, make_wsgi_app
 from tests import slack_requests as sr
+from tests.block_kit import check_ack_body, check_call
 
 
 class TrackingExecutor(ThreadPoolExecutor):
@@ -83,6 +84,7 @@ class Tandem:
             **setting_overrides,
         )
         self.executor = TrackingExecutor()
+        self.ack_problems: list[str] = []
         self.app: App = create_app(
             self.settings, sessions=database.sessions, listener_executor=self.executor
         )
@@ -106,6 +108,13 @@ class Tandem:
         self.server.stop()
         self.executor.shutdown(wait=True)
 
+    def block_kit_problems(self) -> list[str]:
+        """Every limit any recorded Web API call or HTTP answer broke."""
+        problems = list(self.ack_problems)
+        for call in self.standin.calls:
+            problems += check_call(call.method, call.params)
+        return problems
+
     # -- raw HTTP --------------------------------------------------------------------------
 
     def request(
@@ -121,9 +130,12 @@ class Tandem:
         )
         try:
             with urllib.request.urlopen(req, timeout=15) as response:
-                return Reply(response.status, response.read().decode())
+                reply = Reply(response.status, response.read().decode())
         except urllib.error.HTTPError as error:
             return Reply(error.code, error.read().decode())
+        if reply.body.startswith("{"):
+            self.ack_problems += check_ack_body(reply.json)
+        return reply
 
     def post_signed(
         self,

@@ -88,7 +88,7 @@ def brief_message(view: BriefView) -> tuple[str, list[dict[str, Any]]]:
         f"*Panel*\n{', '.join(f'<@{u}>' for u in brief.panel) or '—'}",
     ]
     blocks: list[dict[str, Any]] = [
-        header(f"Kickoff brief: {brief.title}"),
+        header(f"Kickoff brief: {title}"),
         {"type": "section", "fields": [{"type": "mrkdwn", "text": f} for f in facts]},
         section(f"*Why now*\n{escape_mrkdwn(brief.business_need)}"[:3000]),
     ]

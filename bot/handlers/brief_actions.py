@@ -275,7 +275,9 @@ def handle_post_again(
     if not allowed:
         _tell(respond, EDITORS_ONLY.format(what="post the brief"))
         return
-    result = publish_brief(client, sessions, team_id=context.team_id, role_id=role_id, now=utcnow())
+    result = publish_brief(
+        client, sessions, team_id=context.team_id, role_id=role_id, now=utcnow(), after_failure=True
+    )
     if result.status == PublishStatus.POSTED:
         respond(
             text=f":white_check_mark: The brief is posted and pinned in <#{result.channel_id}>.",

@@ -122,12 +122,13 @@ def publish_brief(
     role_id: int,
     now: datetime,
     stale_after: timedelta = timedelta(seconds=30),
+    after_failure: bool = False,
 ) -> PublishResult:
     """Join or create the channel, invite both sides and the panel, post and pin the brief."""
     with sessions.begin() as session:
         role_service.get_role(session, team_id=team_id, role_id=role_id)
         if not role_service.claim_brief_post(
-            session, role_id=role_id, now=now, stale_after=stale_after
+            session, role_id=role_id, now=now, stale_after=stale_after, after_failure=after_failure
         ):
             return PublishResult(PublishStatus.BUSY)
     channel_id: str | None = None
