@@ -36,7 +36,9 @@ def _state(kind: str, value: Any) -> dict[str, Any]:
     if kind in ("plain_text_input", "number_input"):
         state["value"] = value
     elif kind in ("static_select", "radio_buttons"):
-        state["selected_option"] = {"value": value, "text": {"type": "plain_text", "text": str(value)}} if value else None
+        state["selected_option"] = (
+            {"value": value, "text": {"type": "plain_text", "text": str(value)}} if value else None
+        )
     elif kind == "checkboxes":
         state["selected_options"] = [{"value": v} for v in value or []]
     elif kind == "users_select":

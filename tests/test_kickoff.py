@@ -75,7 +75,14 @@ def test_whole_kickoff_creates_the_role_and_pins_the_brief(tandem: Tandem) -> No
     assert role.brief_ts == standin.posted(role.channel_id)[0]["ts"]
     assert (role.channel_id, role.brief_ts) in standin.pins
     text = str(post.params["blocks"])
-    for expected in ("Python", "SQL at scale", "Mentoring", "Kafka", "48 working hours", "Agree to contract"):
+    for expected in (
+        "Python",
+        "SQL at scale",
+        "Mentoring",
+        "Kafka",
+        "48 working hours",
+        "Agree to contract",
+    ):
         assert expected in text
     assert "&amp; needs a lead" in text
     # The modal was updated to say where the brief is.
@@ -88,7 +95,13 @@ def test_whole_kickoff_creates_the_role_and_pins_the_brief(tandem: Tandem) -> No
         brief = BriefContent.model_validate(revisions[0].content)
         assert brief.must_haves == ["Python", "SQL at scale", "Mentoring"]
         assert brief.target_fill_date == TARGET
-        assert [p.stage for p in brief.plan] == ["sourcing", "screening", "hm_interview", "panel", "offer"]
+        assert [p.stage for p in brief.plan] == [
+            "sourcing",
+            "screening",
+            "hm_interview",
+            "panel",
+            "offer",
+        ]
         assert all(TODAY <= p.target_date <= TARGET for p in brief.plan)
         commitments = session.scalars(select(Commitment)).all()
         kinds = {c.kind: c for c in commitments}
@@ -133,10 +146,25 @@ def test_channel_name_collision_gets_a_suffix(tandem: Tandem) -> None:
     ("step", "changes", "field", "message"),
     [
         (2, {"must_haves": "  \n "}, "must_haves", "at least one must-have"),
-        (2, {"must_haves": "\n".join(f"skill {i}" for i in range(11))}, "must_haves", "11 must-haves"),
-        (2, {"nice_to_haves": "\n".join(f"n{i}" for i in range(12))}, "nice_to_haves", "12 nice-to-haves"),
+        (
+            2,
+            {"must_haves": "\n".join(f"skill {i}" for i in range(11))},
+            "must_haves",
+            "11 must-haves",
+        ),
+        (
+            2,
+            {"nice_to_haves": "\n".join(f"n{i}" for i in range(12))},
+            "nice_to_haves",
+            "12 nice-to-haves",
+        ),
         (2, {"must_haves": "x" * 151}, "must_haves", "longer than 150"),
-        (2, {"target_fill_date": (TODAY - timedelta(days=2)).isoformat()}, "target_fill_date", "future"),
+        (
+            2,
+            {"target_fill_date": (TODAY - timedelta(days=2)).isoformat()},
+            "target_fill_date",
+            "future",
+        ),
         (2, {"business_need": "y" * 2001}, "business_need", "2001 characters"),
         (2, {"business_need": ""}, "business_need", "why this role is needed"),
         (1, {"recruiter": HM}, "hiring_manager", "same person"),
@@ -144,8 +172,18 @@ def test_channel_name_collision_gets_a_suffix(tandem: Tandem) -> None:
         (1, {"title": ""}, "title", "Give the role a title"),
         (1, {"headcount": "lots"}, "headcount", "whole number"),
         (1, {"channel_mode": "existing", "channel": None}, "channel", "Pick the shared channel"),
-        (3, {"slate_due": (TARGET + timedelta(days=1)).isoformat()}, "slate_due", "after the target"),
-        (3, {"plan:offer:date": (TODAY - timedelta(days=1)).isoformat()}, "plan:offer:date", "past"),
+        (
+            3,
+            {"slate_due": (TARGET + timedelta(days=1)).isoformat()},
+            "slate_due",
+            "after the target",
+        ),
+        (
+            3,
+            {"plan:offer:date": (TODAY - timedelta(days=1)).isoformat()},
+            "plan:offer:date",
+            "past",
+        ),
         (3, {"resp:offer:hm": ""}, "resp:offer:hm", "Say what this side owns"),
         (3, {"checkin_time": "23:00"}, "checkin_time", "working hours"),
     ],

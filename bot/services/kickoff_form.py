@@ -8,6 +8,7 @@ while any error remains.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date, time
 from typing import Any
@@ -65,16 +66,12 @@ def _check_length(result: StepResult, key: str, text: str, limit: int, label: st
         result.errors[key] = f"{label} is {len(text)} characters; keep it under {limit}."
 
 
+_LIST_MARKER = re.compile(r"^\s*(?:[-*•·]|\d{1,2}[.)])\s*")
+
+
 def _lines(text: str) -> list[str]:
     """One item per line; bullets and numbering people paste in are dropped."""
-    items = []
-    for raw in text.splitlines():
-        line = raw.strip().lstrip("-*•·").strip()
-        if line[:3].rstrip(".)").isdigit() and line[:3].rstrip().endswith((".", ")")):
-            line = line.split(maxsplit=1)[1] if " " in line else ""
-        if line:
-            items.append(line)
-    return items
+    return [item for raw in text.splitlines() if (item := _LIST_MARKER.sub("", raw).strip())]
 
 
 def _check_list(result: StepResult, key: str, text: str, label: str, required: bool) -> list[str]:
