@@ -3,7 +3,18 @@
 from bot.models import slack_oauth
 from bot.models.base import Base, UTCDateTime
 from bot.models.events import ProcessedEvent
+from bot.models.hiring import (
+    Candidate,
+    CandidateStage,
+    Feedback,
+    Interview,
+    Obligation,
+    ObligationKind,
+    Recommendation,
+    StageChange,
+)
 from bot.models.jobs import JobRun
+from bot.models.nudges import Mute, Nudge, NudgeKind
 from bot.models.role import (
     Acknowledgement,
     BriefRevision,
@@ -22,16 +33,27 @@ __all__ = [
     "Acknowledgement",
     "Base",
     "BriefRevision",
+    "Candidate",
+    "CandidateStage",
     "Commitment",
     "CommitmentKind",
     "CommitmentState",
+    "Feedback",
+    "Interview",
     "JobRun",
     "KickoffDraft",
+    "Mute",
+    "Nudge",
+    "NudgeKind",
+    "Obligation",
+    "ObligationKind",
     "Person",
     "ProcessedEvent",
+    "Recommendation",
     "Role",
     "RoleStatus",
     "Side",
+    "StageChange",
     "TimelineEntry",
     "UTCDateTime",
     "Workspace",

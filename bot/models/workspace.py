@@ -45,3 +45,5 @@ class Person(Base):
     status_text: Mapped[str] = mapped_column(String(200), default="")
     status_emoji: Mapped[str] = mapped_column(String(100), default="")
     refreshed_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # The one-DM-per-hour pace: whoever moves this forward may DM the person now.
+    next_dm_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -11,7 +11,11 @@ from bot.scheduler.context import JobContext, WorkspaceNotInstalled
 from bot.scheduler.registry import job
 from bot.services.events import purge_processed_events
 from bot.services.roles import BRIEF_POST_RETRY_AFTER, roles_awaiting_brief
+from bot.services.feedback import unrevealed_interviews
+from bot.services.nudges import due_recipients
 from bot.slack.briefs import PublishStatus, publish_brief
+from bot.slack.nudges import deliver_dm, deliver_escalations
+from bot.slack.reveal import reveal_round
 
 
 @job("purge-processed-events", every_seconds=3600, delivery="idempotent")
@@ -62,3 +66,55 @@ def retry_brief_posts(ctx: JobContext, now: datetime) -> int:
         )
         posted += result.status == PublishStatus.POSTED
     return posted
+
+
+@job("send-nudges", every_seconds=60, delivery="at-least-once")
+def send_nudges(ctx: JobContext, now: datetime) -> int:
+    """Send every due nudge: DMs (one digest per person per hour) and channel escalations.
+
+    Each nudge is claimed before the Slack call and marked sent after it, so any number of
+    schedulers send it once; a failed send is released and retried. Only a crash between
+    Slack's answer and the commit could repeat one message (hence at-least-once).
+    """
+    with ctx.sessions() as session:
+        recipients = due_recipients(session, now=now)
+    sent = 0
+    last_post: dict[str, float] = {}
+    for team_id, recipient_id in recipients:
+        try:
+            client = ctx.client_for(team_id)
+        except WorkspaceNotInstalled:
+            continue
+        sent += deliver_dm(
+            client, ctx.sessions, team_id=team_id, recipient_id=recipient_id, now=now
+        )
+        sent += deliver_escalations(
+            client,
+            ctx.sessions,
+            team_id=team_id,
+            owner_id=recipient_id,
+            now=now,
+            last_post=last_post,
+        )
+    return sent
+
+
+@job("reveal-feedback", every_seconds=60, delivery="at-least-once")
+def reveal_feedback(ctx: JobContext, now: datetime) -> int:
+    """Post each round's recommendations together once all are in or the due time passed.
+
+    The reveal is claimed on the interview row (``revealed_at``); a failed post gives the
+    claim back for the next tick.
+    """
+    with ctx.sessions() as session:
+        waiting = [(i.team_id, i.id) for i in unrevealed_interviews(session, now=now)]
+    revealed = 0
+    for team_id, interview_id in waiting:
+        try:
+            client = ctx.client_for(team_id)
+        except WorkspaceNotInstalled:
+            continue
+        revealed += reveal_round(
+            client, ctx.sessions, team_id=team_id, interview_id=interview_id, now=now
+        )
+    return revealed

@@ -52,6 +52,7 @@ def refresh_people(
     fetch: UserFetcher,
     now: datetime,
     force: bool = False,
+    max_age: timedelta = MAX_AGE,
 ) -> dict[str, Person | None]:
     """The cached person of each id, refreshed when stale; None for users Slack denies."""
     wanted = list(dict.fromkeys(user_ids))
@@ -64,7 +65,7 @@ def refresh_people(
     result: dict[str, Person | None] = {}
     for user_id in wanted:
         person = known.get(user_id)
-        if person is not None and not force and now - person.refreshed_at < MAX_AGE:
+        if person is not None and not force and now - person.refreshed_at < max_age:
             result[user_id] = person
             continue
         user = fetch(user_id)

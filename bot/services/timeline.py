@@ -21,6 +21,16 @@ class Event(StrEnum):
     CONTRACT_SIGNED = "contract_signed"
     CHANGE_ACKNOWLEDGED = "change_acknowledged"
     PANEL_INVITED = "panel_invited"
+    CANDIDATE_ADDED = "candidate_added"
+    CANDIDATE_MOVED = "candidate_moved"
+    INTERVIEW_LOGGED = "interview_logged"
+    INTERVIEW_CHANGED = "interview_changed"
+    INTERVIEW_CANCELLED = "interview_cancelled"
+    FEEDBACK_SUBMITTED = "feedback_submitted"
+    FEEDBACK_EDITED = "feedback_edited"
+    FEEDBACK_REVEALED = "feedback_revealed"
+    NUDGE_SENT = "nudge_sent"
+    OBLIGATION_MET = "obligation_met"
 
 
 def record(

@@ -16,6 +16,11 @@ class Callback(StrEnum):
     KICKOFF_BRIEF = "kickoff-brief"
     KICKOFF_CONTRACT = "kickoff-contract"
     PLAN = "plan"
+    ADD_CANDIDATE = "candidate-add"
+    MOVE_CANDIDATE = "candidate-move"
+    LOG_INTERVIEW = "interview-log"
+    EDIT_INTERVIEW = "interview-edit"
+    FEEDBACK = "feedback"
 
 
 class Action(StrEnum):
@@ -26,6 +31,15 @@ class Action(StrEnum):
     CHANGE_PLAN = "brief-change-plan"
     ACKNOWLEDGE = "brief-acknowledge"
     POST_AGAIN = "brief-post-again"
+    ADD_CANDIDATE = "brief-add-candidate"
+    MOVE_CANDIDATE = "brief-move-candidate"
+    LOG_INTERVIEW = "brief-log-interview"
+    EDIT_INTERVIEW = "interview-edit"
+    CANCEL_INTERVIEW = "interview-cancel"
+    SUBMIT_FEEDBACK = "feedback-open"
+    SNOOZE = "nudge-snooze"
+    MUTE_ROLE = "nudge-mute-role"
+    MARK_DONE = "obligation-done"
 
 
 class Field(StrEnum):

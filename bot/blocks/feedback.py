@@ -1,0 +1,168 @@
+"""The feedback modal, its thank-you view (with the panel's feedback), and the reveal post."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from bot.blocks.dates import slack_datetime
+from bot.blocks.inputs import radio_buttons, static_select, text_input
+from bot.blocks.text import context, divider, escape_mrkdwn, header, plain, section
+from bot.models import Feedback, Recommendation
+from bot.services.feedback import (
+    NICE_NOTES_FIELD,
+    NOTES_FIELD,
+    RATING_LABELS,
+    RECOMMENDATION_FIELD,
+    RECOMMENDATION_LABELS,
+    rating_field,
+)
+from bot.slack.ids import Callback
+
+
+@dataclass(frozen=True)
+class FeedbackContext:
+    obligation_id: int
+    candidate_name: str
+    role_title: str
+    interview: str
+    ended_at: datetime
+    due_at: datetime
+    must_haves: list[str]
+    nice_to_haves: list[str]
+
+
+def feedback_modal(
+    ctx: FeedbackContext, prefill: dict[str, Any], *, editing: bool
+) -> dict[str, Any]:
+    """Recommendation, a 1–4 rating per must-have, notes. Closing keeps a draft."""
+    ratings = [(str(score), label) for score, label in RATING_LABELS.items()]
+    blocks: list[dict[str, Any]] = [
+        section(
+            f"*{escape_mrkdwn(ctx.candidate_name)}* — {escape_mrkdwn(ctx.interview)} for "
+            f"*{escape_mrkdwn(ctx.role_title)}*, ended {slack_datetime(ctx.ended_at)}. "
+            f"Due {slack_datetime(ctx.due_at)}."
+        ),
+        context(
+            "Your feedback is yours alone until you submit: nobody's answers are shown before theirs is in."
+        ),
+        radio_buttons(
+            RECOMMENDATION_FIELD,
+            "Recommendation",
+            [(r.value, RECOMMENDATION_LABELS[r]) for r in Recommendation],
+            initial=prefill.get(RECOMMENDATION_FIELD),
+        ),
+    ]
+    for index, must_have in enumerate(ctx.must_haves):
+        block = static_select(
+            rating_field(index),
+            f"Must-have: {must_have}"[:2000],
+            ratings,
+            initial=str(prefill.get(rating_field(index)))
+            if prefill.get(rating_field(index))
+            else None,
+            hint="Leave empty if this interview did not assess it.",
+        )
+        block["optional"] = True
+        blocks.append(block)
+    if ctx.nice_to_haves:
+        blocks.append(
+            text_input(
+                NICE_NOTES_FIELD,
+                "Nice-to-haves (" + ", ".join(ctx.nice_to_haves)[:150] + ")",
+                initial=prefill.get(NICE_NOTES_FIELD),
+                multiline=True,
+                optional=True,
+            )
+        )
+    blocks.append(
+        text_input(
+            NOTES_FIELD, "Notes", initial=prefill.get(NOTES_FIELD), multiline=True, optional=True
+        )
+    )
+    return {
+        "type": "modal",
+        "callback_id": Callback.FEEDBACK,
+        "title": plain("Edit feedback" if editing else "Interview feedback"),
+        "submit": plain("Save changes" if editing else "Submit"),
+        "close": plain("Later"),
+        "notify_on_close": True,
+        "private_metadata": json.dumps({"obligation": ctx.obligation_id}),
+        "blocks": blocks,
+    }
+
+
+def _feedback_line(feedback: Feedback) -> str:
+    recommendation = (
+        RECOMMENDATION_LABELS.get(Recommendation(feedback.recommendation), "?")
+        if feedback.recommendation
+        else "?"
+    )
+    ratings = (
+        ", ".join(f"{escape_mrkdwn(k)}: {v}" for k, v in (feedback.ratings or {}).items())
+        or "no ratings"
+    )
+    notes = f"\n>{escape_mrkdwn(feedback.notes[:500])}" if feedback.notes else ""
+    return f"*<@{feedback.interviewer_id}>*: {recommendation} ({ratings}){notes}"
+
+
+def thanks_view(candidate_name: str, others: list[Feedback], first: bool) -> dict[str, Any]:
+    """After submitting: the panel's feedback so far, now that theirs is in."""
+    blocks: list[dict[str, Any]] = [
+        section(
+            ":white_check_mark: Thanks — your feedback is in."
+            if first
+            else ":pencil2: Your changes are saved (recorded as an edit)."
+        ),
+        divider(),
+        header(f"Panel feedback on {candidate_name}"[:150]),
+    ]
+    if others:
+        blocks += [section(_feedback_line(f)[:3000]) for f in others[:40]]
+    else:
+        blocks.append(context("Nobody else has submitted yet."))
+    return {
+        "type": "modal",
+        "title": plain("Interview feedback"),
+        "close": plain("Close"),
+        "blocks": blocks,
+    }
+
+
+def reveal_message(
+    *,
+    candidate: str,
+    interview: str,
+    ended_at: datetime,
+    submitted: list[Feedback],
+    missing: list[str],
+    unassessed: list[str],
+) -> tuple[str, list[dict[str, Any]]]:
+    """The round's recommendations, together, in the role's channel (details stay in the app)."""
+    lines = [
+        f"• <@{f.interviewer_id}>: *{RECOMMENDATION_LABELS.get(Recommendation(f.recommendation), '?') if f.recommendation else '?'}*"
+        for f in submitted
+    ]
+    lines += [f"• <@{user}>: _not submitted by the due time_" for user in missing]
+    text = f"Panel recommendations for {escape_mrkdwn(candidate)} — {escape_mrkdwn(interview)}"
+    blocks: list[dict[str, Any]] = [
+        section(
+            f":ballot_box_with_ballot: *{text}* ({slack_datetime(ended_at)})\n" + "\n".join(lines)
+        ),
+    ]
+    if unassessed:
+        blocks.append(
+            section(
+                ":mag: *Not assessed by anyone yet:* "
+                + ", ".join(escape_mrkdwn(m) for m in unassessed)
+                + " — cover these before deciding."
+            )
+        )
+    blocks.append(
+        context(
+            "Revealed together once the whole round answered or its due time passed. Details stay in Tandem."
+        )
+    )
+    return text, blocks

@@ -1,0 +1,254 @@
+"""Interviews: logging, editing and cancelling them, and the obligations they create.
+
+Logging an interview gives each interviewer a feedback obligation, due ``turnaround``
+working hours after the interview ends in *their own* calendar, and gives the recruiter a
+candidate-update obligation (the contract's "candidate updates within N working days").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.models import Candidate, Interview, Obligation, ObligationKind, Role
+from bot.services import obligations as obligation_service
+from bot.services import roles as role_service
+from bot.services import timeline
+from bot.services.obligations import calendar_for
+from bot.services.timeline import Event
+from bot.services.working_time import WorkCalendar, add_working_hours
+
+KINDS = {
+    "screen": "Phone screen",
+    "hm": "Hiring-manager interview",
+    "technical": "Technical interview",
+    "case": "Case study",
+    "panel": "Panel interview",
+    "culture": "Values interview",
+    "other": "Interview",
+}
+
+
+class InterviewNotFound(Exception):
+    """No such interview in this workspace."""
+
+
+@dataclass(frozen=True)
+class InterviewTimes:
+    """What the person typed: a day and two wall-clock times in their own time zone."""
+
+    day: date
+    start: time
+    end: time
+
+    def resolve(self, calendar: WorkCalendar) -> tuple[datetime, datetime]:
+        return (
+            calendar.aware(datetime.combine(self.day, self.start)),
+            calendar.aware(datetime.combine(self.day, self.end)),
+        )
+
+
+def feedback_due_at(ends_at: datetime, turnaround_hours: int, calendar: WorkCalendar) -> datetime:
+    """Feedback is due ``turnaround_hours`` working hours after the interview ends."""
+    return add_working_hours(ends_at, turnaround_hours, calendar)
+
+
+def _feedback_key(interview_id: int, interviewer_id: str) -> str:
+    return f"interview:{interview_id}:{interviewer_id}"
+
+
+def _open_feedback(
+    session: Session,
+    role: Role,
+    interview: Interview,
+    interviewer_id: str,
+    turnaround: int,
+    now: datetime,
+) -> Obligation:
+    calendar = calendar_for(session, role.team_id, interviewer_id)
+    return obligation_service.open_obligation(
+        session,
+        role=role,
+        kind=ObligationKind.FEEDBACK,
+        subject_key=_feedback_key(interview.id, interviewer_id),
+        owner_id=interviewer_id,
+        starts_at=interview.ends_at,
+        due_at=feedback_due_at(interview.ends_at, turnaround, calendar),
+        now=now,
+        interview_id=interview.id,
+        candidate_id=interview.candidate_id,
+    )
+
+
+def _open_candidate_update(
+    session: Session, role: Role, interview: Interview, days: int, now: datetime
+) -> None:
+    calendar = calendar_for(session, role.team_id, role.recruiter_id)
+    obligation_service.open_obligation(
+        session,
+        role=role,
+        kind=ObligationKind.CANDIDATE_UPDATE,
+        subject_key=f"candidate:{interview.candidate_id}:interview:{interview.id}",
+        owner_id=role.recruiter_id,
+        starts_at=interview.ends_at,
+        due_at=add_working_hours(interview.ends_at, 24 * days, calendar),
+        now=now,
+        interview_id=interview.id,
+        candidate_id=interview.candidate_id,
+    )
+
+
+def log_interview(
+    session: Session,
+    *,
+    role: Role,
+    candidate: Candidate,
+    kind: str,
+    starts_at: datetime,
+    ends_at: datetime,
+    interviewers: list[str],
+    logged_by: str,
+    logger_tz: str,
+    now: datetime,
+) -> Interview:
+    revision = role_service.current_revision(session, role)
+    brief = role_service.current_brief(session, role)
+    interview = Interview(
+        team_id=role.team_id,
+        role_id=role.id,
+        candidate_id=candidate.id,
+        revision_id=revision.id,
+        kind=kind,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        logged_by=logged_by,
+        logger_tz=logger_tz,
+        created_at=now,
+    )
+    session.add(interview)
+    session.flush()
+    for interviewer_id in dict.fromkeys(interviewers):
+        _open_feedback(
+            session, role, interview, interviewer_id, brief.contract.feedback_turnaround_hours, now
+        )
+    _open_candidate_update(session, role, interview, brief.contract.candidate_update_days, now)
+    timeline.record(
+        session,
+        role,
+        Event.INTERVIEW_LOGGED,
+        at=now,
+        actor_id=logged_by,
+        interview_id=interview.id,
+        candidate_id=candidate.id,
+        interviewers=list(dict.fromkeys(interviewers)),
+        ends_at=ends_at.isoformat(),
+    )
+    return interview
+
+
+def interviewers_of(session: Session, interview: Interview) -> list[str]:
+    return list(
+        session.scalars(
+            select(Obligation.owner_id)
+            .where(
+                Obligation.interview_id == interview.id, Obligation.kind == ObligationKind.FEEDBACK
+            )
+            .order_by(Obligation.id)
+        )
+    )
+
+
+def reschedule_interview(
+    session: Session,
+    *,
+    role: Role,
+    interview: Interview,
+    starts_at: datetime,
+    ends_at: datetime,
+    interviewers: list[str],
+    actor_id: str,
+    now: datetime,
+) -> None:
+    """Move an interview (and everyone's due times); add or drop interviewers."""
+    brief = role_service.current_brief(session, role)
+    interview.starts_at, interview.ends_at = starts_at, ends_at
+    wanted = list(dict.fromkeys(interviewers))
+    current = {
+        o.owner_id: o
+        for o in session.scalars(
+            select(Obligation).where(
+                Obligation.interview_id == interview.id, Obligation.kind == ObligationKind.FEEDBACK
+            )
+        )
+    }
+    dropped = [o for owner, o in current.items() if owner not in wanted]
+    obligation_service.cancel(session, dropped, now=now)
+    for owner in wanted:
+        obligation = current.get(owner)
+        if obligation is None:
+            _open_feedback(
+                session, role, interview, owner, brief.contract.feedback_turnaround_hours, now
+            )
+        elif obligation.is_open:
+            calendar = calendar_for(session, role.team_id, owner)
+            obligation_service.reschedule(
+                session,
+                obligation,
+                starts_at=ends_at,
+                due_at=feedback_due_at(ends_at, brief.contract.feedback_turnaround_hours, calendar),
+            )
+    for update_obligation in obligation_service.open_for(
+        session,
+        team_id=role.team_id,
+        interview_id=interview.id,
+        kind=ObligationKind.CANDIDATE_UPDATE,
+    ):
+        calendar = calendar_for(session, role.team_id, update_obligation.owner_id)
+        obligation_service.reschedule(
+            session,
+            update_obligation,
+            starts_at=ends_at,
+            due_at=add_working_hours(ends_at, 24 * brief.contract.candidate_update_days, calendar),
+        )
+    timeline.record(
+        session,
+        role,
+        Event.INTERVIEW_CHANGED,
+        at=now,
+        actor_id=actor_id,
+        interview_id=interview.id,
+        ends_at=ends_at.isoformat(),
+        interviewers=wanted,
+    )
+
+
+def cancel_interview(
+    session: Session, *, role: Role, interview: Interview, actor_id: str, now: datetime
+) -> bool:
+    if interview.cancelled_at is not None:
+        return False
+    interview.cancelled_at = now
+    obligation_service.cancel(
+        session,
+        list(session.scalars(select(Obligation).where(Obligation.interview_id == interview.id))),
+        now=now,
+    )
+    timeline.record(
+        session,
+        role,
+        Event.INTERVIEW_CANCELLED,
+        at=now,
+        actor_id=actor_id,
+        interview_id=interview.id,
+    )
+    return True
+
+
+def get_interview(session: Session, *, team_id: str, interview_id: int) -> Interview:
+    interview = session.get(Interview, interview_id)
+    if interview is None or interview.team_id != team_id:
+        raise InterviewNotFound(str(interview_id))
+    return interview

@@ -1,0 +1,69 @@
+"""Revealing a round's recommendations together in the role's channel (claimed, once)."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+from sqlalchemy import select, update
+
+from bot.blocks.feedback import reveal_message
+from bot.db import SessionFactory
+from bot.models import Candidate, Interview, Role, Workspace
+from bot.services import feedback as feedback_service
+from bot.services import roles as role_service
+from bot.services import timeline
+from bot.services.candidates import label
+from bot.services.interviews import KINDS
+from bot.services.timeline import Event
+
+logger = logging.getLogger(__name__)
+
+
+def reveal_round(
+    client: WebClient, sessions: SessionFactory, *, team_id: str, interview_id: int, now: datetime
+) -> bool:
+    """Post the round's recommendations if it is complete or due; True when posted now."""
+    with sessions.begin() as session:
+        interview = session.get(Interview, interview_id)
+        if interview is None or interview.team_id != team_id:
+            return False
+        round_ = feedback_service.round_of(session, interview, now=now)
+        if not round_.ready or not feedback_service.claim_reveal(
+            session, interview_id=interview_id, now=now
+        ):
+            return False
+        role = session.get(Role, interview.role_id)
+        candidate = session.get(Candidate, interview.candidate_id)
+        assert role is not None and candidate is not None
+        full_names = bool(
+            session.scalar(
+                select(Workspace.full_names_in_channels).where(Workspace.team_id == team_id)
+            )
+        )
+        must_haves = role_service.current_brief(session, role).must_haves
+        text, blocks = reveal_message(
+            candidate=label(candidate, full_names=full_names),
+            interview=KINDS.get(interview.kind, interview.kind),
+            ended_at=interview.ends_at,
+            submitted=round_.submitted,
+            missing=round_.missing,
+            unassessed=feedback_service.unassessed_must_haves(
+                session, candidate_id=candidate.id, must_haves=must_haves
+            ),
+        )
+        channel_id = role.channel_id
+    try:
+        if channel_id is None:
+            raise SlackApiError("no channel", {"ok": False, "error": "no_channel"})  # type: ignore[arg-type]
+        client.chat_postMessage(channel=channel_id, text=text, blocks=blocks)
+    except SlackApiError as exc:
+        logger.warning("revealing interview %s failed: %s", interview_id, exc)
+        with sessions.begin() as session:
+            session.execute(
+                update(Interview).where(Interview.id == interview_id).values(revealed_at=None)
+            )
+        return False
+    return True
