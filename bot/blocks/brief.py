@@ -144,6 +144,9 @@ def brief_message(view: BriefView) -> tuple[str, list[dict[str, Any]]]:
         buttons.append(_button("Agree to contract", Action.AGREE, str(role.id), style="primary"))
     buttons.append(_button("Edit brief", Action.EDIT, str(role.id)))
     buttons.append(_button("Change plan", Action.CHANGE_PLAN, str(role.id)))
+    buttons.append(_button("Add candidate", Action.ADD_CANDIDATE, str(role.id)))
+    buttons.append(_button("Move candidate", Action.MOVE_CANDIDATE, str(role.id)))
+    buttons.append(_button("Log interview", Action.LOG_INTERVIEW, str(role.id)))
     blocks.append({"type": "actions", "elements": buttons})
     text = f"Kickoff brief: {title} — hiring manager <@{brief.hiring_manager_id}>, recruiter <@{brief.recruiter_id}>"
     return text, blocks

@@ -2,7 +2,7 @@
 
 from slack_bolt import App
 
-from bot.handlers import brief_actions, commands, events, kickoff
+from bot.handlers import brief_actions, commands, events, feedback, kickoff, pipeline
 
 
 def register(app: App) -> None:
@@ -10,4 +10,6 @@ def register(app: App) -> None:
     commands.register(app)
     kickoff.register(app)
     brief_actions.register(app)
+    pipeline.register(app)
+    feedback.register(app)
     events.register(app)

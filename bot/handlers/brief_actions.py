@@ -14,47 +14,19 @@ from bot.blocks.brief import acknowledgement_blocks
 from bot.blocks.kickoff import message_view, plan_view, role_step_view
 from bot.clock import utcnow
 from bot.db import SessionFactory
+from bot.handlers.common import EDITORS_ONLY, NOT_HERE, action_value, may_edit_role, tell
 from bot.handlers.revisions import announce_revision
 from bot.models import Role
 from bot.services import roles as role_service
 from bot.services.brief import PlanItem
 from bot.services.kickoff_form import validate_plan
-from bot.services.people import refresh_people
 from bot.services.roles import AgreeOutcome, NotAllowed, RevisionStatus, RoleNotFound
 from bot.slack.briefs import PublishStatus, publish_brief, refresh_brief
 from bot.slack.forms import read_values
 from bot.slack.ids import Action, Callback
-from bot.slack.lookups import user_fetcher
-from bot.slack.metadata import BadPayload, parse_id, parse_metadata
+from bot.slack.metadata import BadPayload, parse_metadata
 
 logger = logging.getLogger(__name__)
-
-NOT_HERE = "That role does not exist in this workspace (or was removed)."
-EDITORS_ONLY = "Only the role's recruiter, hiring manager or a workspace admin can {what}."
-
-
-def _tell(respond: Respond, text: str) -> None:
-    """An ephemeral answer to the person who pressed the button."""
-    respond(text=text, response_type="ephemeral", replace_original=False)
-
-
-def _action_value(body: dict[str, Any]) -> int:
-    return parse_id(body["actions"][0].get("value"))
-
-
-def _may_edit(session: Any, role: Role, client: WebClient, context: BoltContext) -> bool:
-    """Party to the role, or a workspace admin (asked of Slack only for outsiders)."""
-    assert context.team_id is not None and context.user_id is not None
-    if context.user_id in (role.recruiter_id, role.hiring_manager_id):
-        return True
-    person = refresh_people(
-        session,
-        team_id=context.team_id,
-        user_ids=[context.user_id],
-        fetch=user_fetcher(client),
-        now=utcnow(),
-    ).get(context.user_id)
-    return role_service.may_edit(role, context.user_id, person)
 
 
 def handle_agree(
@@ -71,20 +43,20 @@ def handle_agree(
     try:
         with sessions.begin() as session:
             role = role_service.get_role(
-                session, team_id=context.team_id, role_id=_action_value(body)
+                session, team_id=context.team_id, role_id=action_value(body)
             )
             outcome = role_service.agree_to_contract(
                 session, role=role, user_id=context.user_id, now=utcnow()
             )
             role_id = role.id
     except (BadPayload, RoleNotFound):
-        _tell(respond, NOT_HERE)
+        tell(respond, NOT_HERE)
         return
     except NotAllowed as exc:
-        _tell(respond, str(exc))
+        tell(respond, str(exc))
         return
     if outcome == AgreeOutcome.ALREADY:
-        _tell(respond, "You have already agreed to this contract.")
+        tell(respond, "You have already agreed to this contract.")
         return
     refresh_brief(client, sessions, team_id=context.team_id, role_id=role_id)
 
@@ -101,14 +73,14 @@ def _open_for_editors(
     try:
         with sessions.begin() as session:
             role = role_service.get_role(
-                session, team_id=context.team_id or "", role_id=_action_value(body)
+                session, team_id=context.team_id or "", role_id=action_value(body)
             )
-            if not _may_edit(session, role, client, context):
-                _tell(respond, EDITORS_ONLY.format(what=what))
+            if not may_edit_role(session, role, client, context):
+                tell(respond, EDITORS_ONLY.format(what=what))
                 return
             view = build_view(session, role)
     except (BadPayload, RoleNotFound):
-        _tell(respond, NOT_HERE)
+        tell(respond, NOT_HERE)
         return
     client.views_open(trigger_id=body["trigger_id"], view=view)
 
@@ -172,7 +144,7 @@ def handle_plan_submission(
             raise BadPayload("role id")
         with sessions.begin() as session:
             role = role_service.get_role(session, team_id=context.team_id, role_id=role_id)
-            if not _may_edit(session, role, client, context):
+            if not may_edit_role(session, role, client, context):
                 raise NotAllowed(EDITORS_ONLY.format(what="change the plan"))
             brief = role_service.current_brief(session, role)
             today = role_service.today_for_user(session, context.team_id, context.user_id, now)
@@ -216,20 +188,20 @@ def handle_acknowledge(
             role, acknowledgement, fresh = role_service.acknowledge_change(
                 session,
                 team_id=context.team_id,
-                acknowledgement_id=_action_value(body),
+                acknowledgement_id=action_value(body),
                 user_id=context.user_id,
                 now=utcnow(),
             )
             role_id = role.id
             done = acknowledgement_blocks([acknowledgement])
     except (BadPayload, RoleNotFound):
-        _tell(respond, NOT_HERE)
+        tell(respond, NOT_HERE)
         return
     except NotAllowed as exc:
-        _tell(respond, str(exc))
+        tell(respond, str(exc))
         return
     if not fresh:
-        _tell(respond, "You have already acknowledged this change.")
+        tell(respond, "You have already acknowledged this change.")
         return
     message = body.get("message") or {}
     pressed = str(acknowledgement.id)
@@ -263,17 +235,17 @@ def handle_post_again(
     try:
         with sessions.begin() as session:
             role = role_service.get_role(
-                session, team_id=context.team_id, role_id=_action_value(body)
+                session, team_id=context.team_id, role_id=action_value(body)
             )
-            allowed = context.user_id == role.created_by or _may_edit(
+            allowed = context.user_id == role.created_by or may_edit_role(
                 session, role, client, context
             )
             role_id = role.id
     except (BadPayload, RoleNotFound):
-        _tell(respond, NOT_HERE)
+        tell(respond, NOT_HERE)
         return
     if not allowed:
-        _tell(respond, EDITORS_ONLY.format(what="post the brief"))
+        tell(respond, EDITORS_ONLY.format(what="post the brief"))
         return
     result = publish_brief(
         client, sessions, team_id=context.team_id, role_id=role_id, now=utcnow(), after_failure=True
@@ -284,9 +256,9 @@ def handle_post_again(
             replace_original=True,
         )
     elif result.status == PublishStatus.BUSY:
-        _tell(respond, "The brief is already posted, or being posted right now.")
+        tell(respond, "The brief is already posted, or being posted right now.")
     else:
-        _tell(
+        tell(
             respond,
             f"Slack refused again (`{result.error}`). Tandem keeps trying every few minutes.",
         )

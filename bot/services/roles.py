@@ -26,6 +26,7 @@ from bot.models import (
     RoleStatus,
     Side,
 )
+from bot.services import obligations as obligation_service
 from bot.services import timeline
 from bot.services.brief import (
     BriefContent,
@@ -308,6 +309,8 @@ def create_role(
     session.flush()
     session.add_all(_commitments(brief, role=role, revision=revision, people=people, now=now))
     timeline.record(session, role, Event.ROLE_CREATED, at=now, actor_id=draft.user_id, revision=1)
+    session.flush()
+    obligation_service.sync_commitment_obligations(session, role, now=now)
     draft.role_id = role.id
     draft.submitted_at = now
     return role
@@ -377,6 +380,8 @@ def revise_brief(
             .values(state=CommitmentState.SUPERSEDED)
         )
         session.add_all(_commitments(brief, role=role, revision=revision, people=people, now=now))
+        session.flush()
+        obligation_service.sync_commitment_obligations(session, role, now=now)
     acknowledgements = [
         Acknowledgement(
             team_id=role.team_id,

@@ -10,6 +10,8 @@ from pydantic import BaseModel, ValidationError
 class ModalMetadata(BaseModel):
     draft: int | None = None
     role: int | None = None
+    interview: int | None = None
+    obligation: int | None = None
 
 
 class BadPayload(Exception):

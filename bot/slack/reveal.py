@@ -14,10 +14,8 @@ from bot.db import SessionFactory
 from bot.models import Candidate, Interview, Role, Workspace
 from bot.services import feedback as feedback_service
 from bot.services import roles as role_service
-from bot.services import timeline
 from bot.services.candidates import label
 from bot.services.interviews import KINDS
-from bot.services.timeline import Event
 
 logger = logging.getLogger(__name__)
 
