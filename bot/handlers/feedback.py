@@ -181,9 +181,10 @@ def handle_feedback_submission(
 
 
 def handle_feedback_closed(
-    view: dict[str, Any], context: BoltContext, sessions: SessionFactory
+    ack: Ack, view: dict[str, Any], context: BoltContext, sessions: SessionFactory
 ) -> None:
     """Closing the modal without submitting keeps a draft; the next open restores it."""
+    ack()
     try:
         with sessions.begin() as session:
             obligation = _obligation_from_view(session, view, context)

@@ -157,7 +157,7 @@ def resolve(
         at=now,
         actor_id=actor_id,
         obligation_id=obligation.id,
-        kind=obligation.kind,
+        obligation_kind=obligation.kind,
         owner_id=obligation.owner_id,
         on_time=now <= obligation.due_at,
     )

@@ -103,7 +103,7 @@ def _record_sent(
             Event.NUDGE_SENT,
             at=now,
             nudge_id=nudge.id,
-            kind=nudge.kind,
+            nudge_kind=nudge.kind,
             recipient_id=nudge.recipient_id,
             obligation_id=nudge.obligation_id,
         )
