@@ -6,8 +6,10 @@ import sys
 
 from freezegun import freeze_time
 
+# Imported before the clock is frozen: pydantic builds its schemas at import time and must
+# see the real date types, not freezegun's.
 import bot.runtime
-import bot.scheduler.jobs  # noqa: F401  schemas at import time and must see the real date types)
+import bot.scheduler.jobs  # noqa: F401
 from bot.cli import main
 
 if __name__ == "__main__":
