@@ -8,7 +8,7 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from bot.models import ProcessedEvent
+from bot.models import ProcessedEvent, Workspace
 from tests import slack_requests as sr
 from tests.harness import Tandem
 
@@ -83,3 +83,20 @@ def test_signature_matches_slacks_published_example() -> None:
         timestamp=int(vector["x_slack_request_timestamp"]),
     )
     assert headers["X-Slack-Signature"] == vector["expected_x_slack_signature"]
+
+
+def test_admin_sets_the_holiday_country_and_candidate_names(tandem: Tandem) -> None:
+    tandem.standin.add_user("U0ADMIN", "ada", is_admin=True)
+    tandem.standin.add_user(RECRUITER, "rita")
+    assert "US" in tandem.command("/tandem", "holidays us", user="U0ADMIN").json["text"]
+    refused = tandem.command("/tandem", "holidays US", user=RECRUITER).json["text"]
+    assert "Only a workspace admin" in refused
+    bad = tandem.command("/tandem", "holidays Atlantis", user="U0ADMIN").json["text"]
+    assert "not a country code" in bad
+    assert "full names" in tandem.command("/tandem", "names full", user="U0ADMIN").json["text"]
+    with tandem.database.sessions() as session:
+        workspace = session.scalars(select(Workspace)).one()
+    assert workspace.holiday_country == "US" and workspace.full_names_in_channels is True
+    assert (
+        "Monday to Friday" in tandem.command("/tandem", "holidays off", user="U0ADMIN").json["text"]
+    )

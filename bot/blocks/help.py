@@ -28,6 +28,14 @@ def command_help() -> list[CommandHelp]:
             "Post the shared scorecard: for the role of this channel, for you, or for the team.",
         ),
         CommandHelp(f"{Command.TANDEM} help", "Show this list."),
+        CommandHelp(
+            f"{Command.TANDEM} holidays <country code | off>",
+            "Admins: make a country's public holidays non-working days for due times and nudges.",
+        ),
+        CommandHelp(
+            f"{Command.TANDEM} names <initials | full>",
+            "Admins: how channel posts name candidates (initials by default).",
+        ),
     ]
 
 
