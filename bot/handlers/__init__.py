@@ -2,7 +2,7 @@
 
 from slack_bolt import App
 
-from bot.handlers import brief_actions, commands, events, feedback, kickoff, pipeline
+from bot.handlers import brief_actions, checkins, commands, events, feedback, kickoff, pipeline
 
 
 def register(app: App) -> None:
@@ -12,4 +12,5 @@ def register(app: App) -> None:
     brief_actions.register(app)
     pipeline.register(app)
     feedback.register(app)
+    checkins.register(app)
     events.register(app)

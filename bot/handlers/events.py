@@ -17,7 +17,8 @@ from bot.services.events import handle_once
 logger = logging.getLogger(__name__)
 
 
-def _once(body: dict[str, Any], context: BoltContext, sessions: SessionFactory, fn: Any) -> None:
+def run_once(body: dict[str, Any], context: BoltContext, sessions: SessionFactory, fn: Any) -> None:
+    """Run ``fn`` for this delivery unless Slack already delivered it (retries share ``event_id``)."""
     handle_once(
         sessions,
         event_id=body.get("event_id"),
@@ -42,7 +43,7 @@ def handle_app_home_opened(
     def publish() -> None:
         client.views_publish(user_id=event["user"], view={"type": "home", "blocks": home_blocks()})
 
-    _once(body, context, sessions, publish)
+    run_once(body, context, sessions, publish)
 
 
 def register(app: App) -> None:
@@ -61,7 +62,7 @@ def register(app: App) -> None:
         body: dict[str, Any], event: dict[str, Any], context: BoltContext, sessions: SessionFactory
     ) -> None:
         """Delete the revoked user and bot tokens of this workspace (either event order)."""
-        _once(
+        run_once(
             body,
             context,
             sessions,
@@ -72,7 +73,7 @@ def register(app: App) -> None:
         body: dict[str, Any], context: BoltContext, sessions: SessionFactory
     ) -> None:
         """Delete every installation and bot token of this workspace."""
-        _once(body, context, sessions, lambda: revocation.handle_app_uninstalled_events(context))
+        run_once(body, context, sessions, lambda: revocation.handle_app_uninstalled_events(context))
 
     app.event("tokens_revoked")(handle_tokens_revoked)
     app.event("app_uninstalled")(handle_app_uninstalled)

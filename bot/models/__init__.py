@@ -2,6 +2,7 @@
 
 from bot.models import slack_oauth
 from bot.models.base import Base, UTCDateTime
+from bot.models.checkins import CheckIn, CheckInParty, CheckInReply
 from bot.models.events import ProcessedEvent
 from bot.models.hiring import (
     Candidate,
@@ -35,6 +36,9 @@ __all__ = [
     "BriefRevision",
     "Candidate",
     "CandidateStage",
+    "CheckIn",
+    "CheckInParty",
+    "CheckInReply",
     "Commitment",
     "CommitmentKind",
     "CommitmentState",

@@ -9,11 +9,14 @@ from sqlalchemy import delete
 from bot.models.slack_oauth import oauth_states_table
 from bot.scheduler.context import JobContext, WorkspaceNotInstalled
 from bot.scheduler.registry import job
+from bot.services.checkins import due_checkins
+from bot.services.checkins import due_reminders as due_checkin_reminders
 from bot.services.events import purge_processed_events
 from bot.services.feedback import unrevealed_interviews
 from bot.services.nudges import due_recipients
 from bot.services.roles import BRIEF_POST_RETRY_AFTER, roles_awaiting_brief
 from bot.slack.briefs import PublishStatus, publish_brief
+from bot.slack.checkins import post_checkin, remind_party
 from bot.slack.nudges import deliver_dm, deliver_escalations
 from bot.slack.reveal import reveal_round
 
@@ -118,3 +121,40 @@ def reveal_feedback(ctx: JobContext, now: datetime) -> int:
             client, ctx.sessions, team_id=team_id, interview_id=interview_id, now=now
         )
     return revealed
+
+
+@job("post-checkins", every_seconds=60, delivery="at-least-once")
+def post_checkins(ctx: JobContext, now: datetime) -> int:
+    """Post each open role's weekly check-in at the contract's day and time (HM's zone).
+
+    Claimed by a unique ``(role, week)`` row: once per role per week whatever the number of
+    schedulers; a failed post gives the claim back.
+    """
+    with ctx.sessions() as session:
+        due = due_checkins(session, now=now)
+    posted = 0
+    for item in due:
+        try:
+            client = ctx.client_for(item.team_id)
+        except WorkspaceNotInstalled:
+            continue
+        posted += post_checkin(client, ctx.sessions, item, now=now)
+    return posted
+
+
+@job("remind-checkins", every_seconds=60, delivery="at-least-once")
+def remind_checkins(ctx: JobContext, now: datetime) -> int:
+    """Mention, once, the recruiter or HM who has not replied within one working day.
+
+    Claimed on the party row; sent during the person's working hours only.
+    """
+    with ctx.sessions() as session:
+        parties = [(p.id, p.team_id) for p in due_checkin_reminders(session, now=now)]
+    reminded = 0
+    for party_id, team_id in parties:
+        try:
+            client = ctx.client_for(team_id)
+        except WorkspaceNotInstalled:
+            continue
+        reminded += remind_party(client, ctx.sessions, party_id, now=now)
+    return reminded

@@ -21,6 +21,8 @@ class Callback(StrEnum):
     LOG_INTERVIEW = "interview-log"
     EDIT_INTERVIEW = "interview-edit"
     FEEDBACK = "feedback"
+    SKIP_CHECKIN = "checkin-skip"
+    MOVE_CHECKIN = "checkin-move"
 
 
 class Action(StrEnum):
@@ -40,6 +42,8 @@ class Action(StrEnum):
     SNOOZE = "nudge-snooze"
     MUTE_ROLE = "nudge-mute-role"
     MARK_DONE = "obligation-done"
+    SKIP_CHECKIN = "checkin-skip"
+    MOVE_CHECKIN = "checkin-move"
 
 
 class Field(StrEnum):

@@ -12,6 +12,8 @@ class ModalMetadata(BaseModel):
     role: int | None = None
     interview: int | None = None
     obligation: int | None = None
+    week: str | None = None
+    thread: str | None = None
 
 
 class BadPayload(Exception):

@@ -1,0 +1,437 @@
+"""Weekly check-ins: when they are due, what their summary says, replies and reminders.
+
+A check-in is due at the contract's weekday and time on the hiring manager's wall clock
+(DST-safe: 10:00 stays 10:00), once per ISO week, for open roles whose brief is posted.
+Each side owes a reply within one working day of the post (in their own calendar); whoever
+has not replied by then is mentioned once in the thread.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from bot.models import (
+    BriefRevision,
+    Candidate,
+    CheckIn,
+    CheckInParty,
+    CheckInReply,
+    Interview,
+    Obligation,
+    ObligationKind,
+    Role,
+    RoleStatus,
+    Side,
+)
+from bot.services import roles as role_service
+from bot.services.brief import BriefContent, diff_briefs
+from bot.services.candidates import ACTIVE_STAGES, STAGE_NAMES
+from bot.services.obligations import calendar_for
+from bot.services.working_time import WorkCalendar, add_working_hours
+
+STALE_CLAIM = timedelta(minutes=5)
+REPLY_WITHIN_HOURS = 24
+# A check-in missed by more than this (scheduler down) is not posted late.
+LATEST_LATE_POST = timedelta(days=1)
+
+
+def week_key(day: date) -> str:
+    year, week, _ = day.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def occurrence_on_or_before(
+    moment: datetime, weekday: int, at: time, calendar: WorkCalendar
+) -> datetime:
+    """The latest weekday-at-time (HM wall clock) not after ``moment``."""
+    local = calendar.local(moment)
+    day = local.date() - timedelta(days=(local.date().weekday() - weekday) % 7)
+    candidate = calendar.aware(datetime.combine(day, at))
+    if candidate > moment:
+        candidate = calendar.aware(datetime.combine(day - timedelta(days=7), at))
+    return candidate
+
+
+def next_occurrence(after: datetime, weekday: int, at: time, calendar: WorkCalendar) -> datetime:
+    """The first weekday-at-time (HM wall clock) strictly after ``after``."""
+    previous = occurrence_on_or_before(after, weekday, at, calendar)
+    return calendar.aware(datetime.combine(calendar.local(previous).date() + timedelta(days=7), at))
+
+
+@dataclass(frozen=True)
+class DueCheckIn:
+    role_id: int
+    team_id: str
+    week: str
+    scheduled_for: datetime
+
+
+def due_checkins(session: Session, *, now: datetime) -> list[DueCheckIn]:
+    """Open roles whose check-in of this week is due now and not yet claimed or skipped."""
+    due: list[DueCheckIn] = []
+    roles = session.scalars(
+        select(Role).where(Role.status == RoleStatus.OPEN, Role.brief_ts.is_not(None))
+    )
+    for role in roles:
+        contract = role_service.current_brief(session, role).contract
+        calendar = calendar_for(session, role.team_id, role.hiring_manager_id)
+        when = occurrence_on_or_before(
+            now, contract.checkin_weekday, contract.checkin_time, calendar
+        )
+        if when < role.created_at or now - when > LATEST_LATE_POST:
+            continue
+        week = week_key(calendar.local(when).date())
+        existing = session.scalar(
+            select(CheckIn).where(CheckIn.role_id == role.id, CheckIn.week == week)
+        )
+        if existing is None or (
+            existing.posted_at is None
+            and existing.skipped_at is None
+            and (existing.claimed_at is None or existing.claimed_at < now - STALE_CLAIM)
+        ):
+            due.append(DueCheckIn(role.id, role.team_id, week, when))
+    return due
+
+
+def claim_checkin(session: Session, due: DueCheckIn, *, now: datetime) -> CheckIn | None:
+    """Insert (or take over an abandoned) ``(role, week)`` row; None when someone else has it."""
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    inserted = session.execute(
+        insert(CheckIn)
+        .values(
+            team_id=due.team_id,
+            role_id=due.role_id,
+            week=due.week,
+            scheduled_for=due.scheduled_for,
+            claimed_at=now,
+        )
+        .on_conflict_do_nothing(index_elements=["role_id", "week"])
+        .returning(CheckIn.id)
+    ).scalar_one_or_none()
+    if inserted is None:
+        inserted = session.execute(
+            update(CheckIn)
+            .where(
+                CheckIn.role_id == due.role_id,
+                CheckIn.week == due.week,
+                CheckIn.posted_at.is_(None),
+                CheckIn.skipped_at.is_(None),
+                or_(CheckIn.claimed_at.is_(None), CheckIn.claimed_at < now - STALE_CLAIM),
+            )
+            .values(claimed_at=now)
+            .returning(CheckIn.id)
+        ).scalar_one_or_none()
+    return session.get(CheckIn, inserted) if inserted is not None else None
+
+
+def record_posted(
+    session: Session, checkin: CheckIn, *, channel_id: str, ts: str, now: datetime
+) -> None:
+    """The post went out: remember where, and what each side now owes."""
+    role = session.get(Role, checkin.role_id)
+    assert role is not None
+    checkin.posted_at, checkin.channel_id, checkin.message_ts = now, channel_id, ts
+    for user_id, side in (
+        (role.recruiter_id, Side.RECRUITER),
+        (role.hiring_manager_id, Side.HIRING_MANAGER),
+    ):
+        if session.scalar(
+            select(CheckInParty.id).where(
+                CheckInParty.checkin_id == checkin.id, CheckInParty.user_id == user_id
+            )
+        ):
+            continue
+        calendar = calendar_for(session, role.team_id, user_id)
+        session.add(
+            CheckInParty(
+                team_id=role.team_id,
+                checkin_id=checkin.id,
+                user_id=user_id,
+                side=side,
+                reply_due_at=add_working_hours(now, REPLY_WITHIN_HOURS, calendar),
+            )
+        )
+
+
+def release(session: Session, checkin_id: int) -> None:
+    """The post failed: forget the claim so the next tick tries again."""
+    session.execute(delete(CheckIn).where(CheckIn.id == checkin_id, CheckIn.posted_at.is_(None)))
+
+
+# -- the summary ------------------------------------------------------------------------------
+
+
+@dataclass
+class Summary:
+    per_stage: list[tuple[str, int]]
+    interviews_last_7_days: int
+    feedback_overdue: list[tuple[str, int]]
+    commitments_overdue: list[tuple[str, str]]
+    days_open: int
+    days_to_target: int
+    brief_changes: list[str] = field(default_factory=list)
+
+
+COMMITMENT_NAMES = {
+    ObligationKind.FIRST_SLATE: "first slate",
+    ObligationKind.RESUME_REVIEW: "résumé review",
+    ObligationKind.CANDIDATE_UPDATE: "candidate update",
+}
+
+
+def summary(session: Session, role: Role, *, now: datetime, since: datetime) -> Summary:
+    """The pipeline in numbers, computed from the data, for the check-in post."""
+    stages = Counter(session.scalars(select(Candidate.stage).where(Candidate.role_id == role.id)))
+    per_stage = [(STAGE_NAMES[s], stages[s.value]) for s in ACTIVE_STAGES if stages[s.value]]
+    interviews = session.scalar(
+        select(func.count())
+        .select_from(Interview)
+        .where(
+            Interview.role_id == role.id,
+            Interview.cancelled_at.is_(None),
+            Interview.ends_at <= now,
+            Interview.ends_at > now - timedelta(days=7),
+        )
+    )
+    overdue = list(
+        session.scalars(
+            select(Obligation).where(
+                Obligation.role_id == role.id,
+                Obligation.resolved_at.is_(None),
+                Obligation.cancelled_at.is_(None),
+                Obligation.due_at < now,
+            )
+        )
+    )
+    feedback = Counter(o.owner_id for o in overdue if o.kind == ObligationKind.FEEDBACK)
+    commitments = [
+        (o.owner_id, COMMITMENT_NAMES[ObligationKind(o.kind)])
+        for o in overdue
+        if o.kind != ObligationKind.FEEDBACK
+    ]
+    brief = role_service.current_brief(session, role)
+    revisions = list(
+        session.scalars(
+            select(BriefRevision)
+            .where(BriefRevision.role_id == role.id)
+            .order_by(BriefRevision.number)
+        )
+    )
+    baseline = [r for r in revisions if r.created_at <= since]
+    changes: list[str] = []
+    if baseline and baseline[-1].number != revisions[-1].number:
+        before = BriefContent.model_validate(baseline[-1].content)
+        changes = [c.label for c in diff_briefs(before, brief)]
+    today = now.astimezone(calendar_for(session, role.team_id, role.hiring_manager_id).zone).date()
+    return Summary(
+        per_stage=per_stage,
+        interviews_last_7_days=interviews or 0,
+        feedback_overdue=sorted(feedback.items()),
+        commitments_overdue=commitments,
+        days_open=(now - role.created_at).days,
+        days_to_target=(brief.target_fill_date - today).days,
+        brief_changes=changes,
+    )
+
+
+def previous_checkin_at(session: Session, role: Role, before: datetime) -> datetime:
+    """When the last check-in went out (a week ago if there was none)."""
+    last = session.scalar(
+        select(func.max(CheckIn.posted_at)).where(
+            CheckIn.role_id == role.id, CheckIn.posted_at < before
+        )
+    )
+    return last or before - timedelta(days=7)
+
+
+# -- replies ----------------------------------------------------------------------------------
+
+
+def checkin_for_thread(
+    session: Session, *, team_id: str, channel_id: str, thread_ts: str
+) -> CheckIn | None:
+    return session.scalar(
+        select(CheckIn).where(
+            CheckIn.team_id == team_id,
+            CheckIn.channel_id == channel_id,
+            CheckIn.message_ts == thread_ts,
+        )
+    )
+
+
+def record_reply(
+    session: Session, checkin: CheckIn, *, user_id: str, ts: str, text: str, now: datetime
+) -> CheckInReply | None:
+    """Store a thread reply (once per message ts); a party's first reply counts as answered."""
+    if session.scalar(
+        select(CheckInReply.id).where(CheckInReply.checkin_id == checkin.id, CheckInReply.ts == ts)
+    ):
+        return None
+    party = session.scalar(
+        select(CheckInParty).where(
+            CheckInParty.checkin_id == checkin.id, CheckInParty.user_id == user_id
+        )
+    )
+    reply = CheckInReply(
+        team_id=checkin.team_id,
+        checkin_id=checkin.id,
+        user_id=user_id,
+        ts=ts,
+        text=text[:4000],
+        from_party=party is not None,
+        posted_at=now,
+    )
+    session.add(reply)
+    if party is not None and party.replied_at is None:
+        party.replied_at = now
+        _settle_participation(session, checkin)
+    return reply
+
+
+def edit_reply(
+    session: Session, *, team_id: str, channel_id: str, ts: str, text: str, now: datetime
+) -> bool:
+    reply = _reply(session, team_id, channel_id, ts)
+    if reply is None:
+        return False
+    reply.text, reply.edited_at = text[:4000], now
+    return True
+
+
+def delete_reply(
+    session: Session, *, team_id: str, channel_id: str, ts: str, now: datetime
+) -> bool:
+    """A deleted reply is kept as deleted; it no longer counts as the party's answer."""
+    reply = _reply(session, team_id, channel_id, ts)
+    if reply is None:
+        return False
+    reply.deleted_at = now
+    if reply.from_party:
+        remaining = session.scalar(
+            select(func.count())
+            .select_from(CheckInReply)
+            .where(
+                CheckInReply.checkin_id == reply.checkin_id,
+                CheckInReply.user_id == reply.user_id,
+                CheckInReply.deleted_at.is_(None),
+            )
+        )
+        if not remaining:
+            session.execute(
+                update(CheckInParty)
+                .where(
+                    CheckInParty.checkin_id == reply.checkin_id,
+                    CheckInParty.user_id == reply.user_id,
+                )
+                .values(replied_at=None)
+            )
+            checkin = session.get(CheckIn, reply.checkin_id)
+            if checkin is not None and checkin.both_replied_on_time:
+                checkin.both_replied_on_time = None
+    return True
+
+
+def _reply(session: Session, team_id: str, channel_id: str, ts: str) -> CheckInReply | None:
+    return session.scalar(
+        select(CheckInReply)
+        .join(CheckIn, CheckIn.id == CheckInReply.checkin_id)
+        .where(CheckIn.team_id == team_id, CheckIn.channel_id == channel_id, CheckInReply.ts == ts)
+    )
+
+
+def _settle_participation(session: Session, checkin: CheckIn) -> None:
+    session.flush()
+    parties = list(
+        session.scalars(select(CheckInParty).where(CheckInParty.checkin_id == checkin.id))
+    )
+    if parties and all(
+        p.replied_at is not None and p.replied_at <= p.reply_due_at for p in parties
+    ):
+        checkin.both_replied_on_time = True
+
+
+# -- reminders --------------------------------------------------------------------------------
+
+
+def due_reminders(session: Session, *, now: datetime) -> list[CheckInParty]:
+    """Parties who owe a reply past its due time and were not reminded (nor are being)."""
+    return list(
+        session.scalars(
+            select(CheckInParty).where(
+                CheckInParty.replied_at.is_(None),
+                CheckInParty.reminded_at.is_(None),
+                CheckInParty.reply_due_at <= now,
+                or_(
+                    CheckInParty.reminder_claimed_at.is_(None),
+                    CheckInParty.reminder_claimed_at < now - STALE_CLAIM,
+                ),
+            )
+        )
+    )
+
+
+def claim_reminder(session: Session, party_id: int, *, now: datetime) -> bool:
+    return (
+        session.execute(
+            update(CheckInParty)
+            .where(
+                CheckInParty.id == party_id,
+                CheckInParty.replied_at.is_(None),
+                CheckInParty.reminded_at.is_(None),
+                or_(
+                    CheckInParty.reminder_claimed_at.is_(None),
+                    CheckInParty.reminder_claimed_at < now - STALE_CLAIM,
+                ),
+            )
+            .values(reminder_claimed_at=now)
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        == 1
+    )
+
+
+def record_reminded(session: Session, party_id: int, *, now: datetime) -> None:
+    party = session.get(CheckInParty, party_id)
+    assert party is not None
+    party.reminded_at = now
+    checkin = session.get(CheckIn, party.checkin_id)
+    if checkin is not None and checkin.both_replied_on_time is None:
+        checkin.both_replied_on_time = False
+
+
+def skip_week(
+    session: Session,
+    *,
+    role: Role,
+    week: str,
+    scheduled_for: datetime,
+    user_id: str,
+    reason: str,
+    now: datetime,
+) -> CheckIn:
+    """Skip one week's check-in (recorded with who and why)."""
+    checkin = session.scalar(
+        select(CheckIn).where(CheckIn.role_id == role.id, CheckIn.week == week)
+    )
+    if checkin is None:
+        checkin = CheckIn(
+            team_id=role.team_id, role_id=role.id, week=week, scheduled_for=scheduled_for
+        )
+        session.add(checkin)
+    checkin.skipped_at, checkin.skipped_by, checkin.skip_reason = now, user_id, reason[:500]
+    return checkin
+
+
+def next_checkin(session: Session, role: Role, *, now: datetime) -> tuple[str, datetime]:
+    """The week key and time of the role's next check-in after ``now``."""
+    contract = role_service.current_brief(session, role).contract
+    calendar = calendar_for(session, role.team_id, role.hiring_manager_id)
+    when = next_occurrence(now, contract.checkin_weekday, contract.checkin_time, calendar)
+    return week_key(calendar.local(when).date()), when
