@@ -13,7 +13,7 @@ import pytest
 from freezegun import freeze_time
 from sqlalchemy import select, update
 
-from bot.models import CheckIn, CheckInReply, Role
+from bot.models import CheckIn, CheckInReply, ProcessedEvent, Role
 from bot.slack.ids import Action
 from tests.harness import Tandem
 from tests.hiring_flow import add_candidate, press, run_jobs, start_role
@@ -225,6 +225,7 @@ def test_replies_in_other_threads_are_ignored(tandem: Tandem, role_id: int) -> N
     assert tandem.event(plain_message, event_id="Ev0PLAIN").status == 200
     with tandem.database.sessions() as session:
         assert session.scalars(select(CheckInReply)).all() == []
+        assert session.scalars(select(ProcessedEvent)).all() == []  # nothing written for chatter
 
 
 def test_roles_on_hold_get_no_checkin_and_reopening_resumes(tandem: Tandem, role_id: int) -> None:

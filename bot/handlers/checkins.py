@@ -42,28 +42,36 @@ def handle_message(
     team_id = context.team_id or body.get("team_id") or ""
     channel_id = event.get("channel", "")
 
+    def is_checkin_thread(thread_ts: str | None, ts: str | None) -> bool:
+        # Most channel messages are not check-in replies: answer that with one read, and
+        # record nothing for them.
+        if not thread_ts or thread_ts == ts:
+            return False
+        with sessions() as session:
+            return (
+                checkin_service.checkin_for_thread(
+                    session, team_id=team_id, channel_id=channel_id, thread_ts=thread_ts
+                )
+                is not None
+            )
+
     def reply() -> None:
-        thread_ts, ts = event.get("thread_ts"), event.get("ts")
-        if not thread_ts or thread_ts == ts or event.get("bot_id") or not event.get("user"):
-            return
         with sessions.begin() as session:
             checkin = checkin_service.checkin_for_thread(
-                session, team_id=team_id, channel_id=channel_id, thread_ts=thread_ts
+                session, team_id=team_id, channel_id=channel_id, thread_ts=event["thread_ts"]
             )
             if checkin is not None:
                 checkin_service.record_reply(
                     session,
                     checkin,
                     user_id=event["user"],
-                    ts=ts,
+                    ts=event["ts"],
                     text=event.get("text") or "",
                     now=utcnow(),
                 )
 
     def edited() -> None:
         message = event.get("message") or {}
-        if not message.get("thread_ts") or message.get("thread_ts") == message.get("ts"):
-            return
         with sessions.begin() as session:
             checkin_service.edit_reply(
                 session,
@@ -85,11 +93,18 @@ def handle_message(
             )
 
     if subtype in REPLY_SUBTYPES:
-        run_once(body, context, sessions, reply)
+        if event.get("bot_id") or not event.get("user"):
+            return
+        if is_checkin_thread(event.get("thread_ts"), event.get("ts")):
+            run_once(body, context, sessions, reply)
     elif subtype == "message_changed":
-        run_once(body, context, sessions, edited)
+        message = event.get("message") or {}
+        if is_checkin_thread(message.get("thread_ts"), message.get("ts")):
+            run_once(body, context, sessions, edited)
     elif subtype == "message_deleted":
-        run_once(body, context, sessions, deleted)
+        previous = event.get("previous_message") or {}
+        if is_checkin_thread(previous.get("thread_ts"), previous.get("ts")):
+            run_once(body, context, sessions, deleted)
 
 
 def handle_skip_button(
