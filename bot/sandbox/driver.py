@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import itertools
 import json
+import os
 import secrets
 import threading
 import urllib.error
@@ -294,10 +295,39 @@ class SandboxApp:
         return run_all_once(self.job_context(), now)
 
 
+# Variables that would reach past the sandbox's own settings: Bolt reads SLACK_CLIENT_ID,
+# SLACK_CLIENT_SECRET, SLACK_BOT_TOKEN … from the environment by itself (and turns on OAuth
+# when it finds a client id), and slack_sdk sends every call through HTTPS_PROXY, ignoring
+# NO_PROXY — which would swallow the traffic to the stand-in on 127.0.0.1.
+_PROXY_VARIABLES = ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY")
+
+
+def _leaks_into_sandbox(name: str) -> bool:
+    return name.upper().startswith("SLACK_") or name.upper() in _PROXY_VARIABLES
+
+
+@contextlib.contextmanager
+def isolated_environment() -> Iterator[None]:
+    """Hide the caller's ``SLACK_*`` and proxy variables while a sandbox runs in-process."""
+    saved = {name: value for name, value in os.environ.items() if _leaks_into_sandbox(name)}
+    for name in saved:
+        del os.environ[name]
+    try:
+        yield
+    finally:
+        os.environ.update(saved)
+
+
 @contextlib.contextmanager
 def local_sandbox(directory: Path, *, threads: int = 4) -> Iterator[SandboxApp]:
     """A whole sandbox: a fresh stand-in, a migrated SQLite file in ``directory``, a generated
-    signing secret and bot token, and the app serving. Everything stops on exit."""
+    signing secret and bot token, and the app serving, with the caller's Slack and proxy
+    variables hidden (see :func:`isolated_environment`). Everything stops on exit."""
+    with isolated_environment():
+        yield from _running_sandbox(directory, threads)
+
+
+def _running_sandbox(directory: Path, threads: int) -> Iterator[SandboxApp]:
     standin = SlackStandin().start()
     try:
         settings = sandbox_settings(
