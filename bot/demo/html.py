@@ -9,6 +9,7 @@ code and links the way Slack draws them.
 from __future__ import annotations
 
 import base64
+import difflib
 import hashlib
 import re
 from datetime import UTC, datetime
@@ -228,28 +229,51 @@ def block_html(
     if kind == "input":
         return _input(block, reader, (errors or {}).get(str(block.get("block_id"))))
     if kind == "markdown":
-        return f'<div class="b-section">{mrkdwn_to_html(str(block.get("text", "")), reader)}</div>'
-    lines = "<br>".join(_e(line) for line in block_lines(block, reader))
-    return f'<div class="b-section">{lines}</div>'
+        text = mrkdwn_to_html(str(block.get("text", "")), reader)
+    else:
+        text = "<br>".join(_e(line) for line in block_lines(block, reader))
+    return f'<div class="b-section"><div class="main">{text}</div></div>'
 
 
 def _blocks(
     blocks: list[dict[str, Any]],
     reader: Reader,
     *,
-    previous: list[dict[str, Any]] | None = None,
     files: dict[str, SharedFile] | None = None,
     errors: dict[str, str] | None = None,
 ) -> str:
-    """Blocks in order; after an edit, the blocks that changed are highlighted."""
-    before = {tuple(block_lines(b, reader)) for b in previous or []}
+    return "".join(block_html(b, reader, files=files, errors=errors) for b in blocks)
+
+
+def _changes(
+    blocks: list[dict[str, Any]],
+    previous: list[dict[str, Any]],
+    reader: Reader,
+    files: dict[str, SharedFile],
+) -> str:
+    """An edited message as Slack readers notice it: what changed, in place — blocks that
+    went struck out, blocks that came highlighted, the rest folded into ⋯."""
+    before = [tuple(block_lines(b, reader)) for b in previous]
+    after = [tuple(block_lines(b, reader)) for b in blocks]
     out = []
-    for block in blocks:
-        html = block_html(block, reader, files=files, errors=errors)
-        if previous is not None and tuple(block_lines(block, reader)) not in before:
-            html = f'<div class="changed">{html}</div>'
-        out.append(html)
-    return "".join(out)
+    matcher = difflib.SequenceMatcher(a=before, b=after, autojunk=False)
+    for tag, a1, a2, b1, b2 in matcher.get_opcodes():
+        if tag == "equal":
+            out.append('<div class="folded" title="unchanged">⋯</div>')
+            continue
+        out += [
+            f'<div class="removed">{block_html(b, reader, files=files)}</div>'
+            for b in previous[a1:a2]
+        ]
+        out += [
+            f'<div class="changed">{block_html(b, reader, files=files)}</div>'
+            for b in blocks[b1:b2]
+        ]
+    whole = _blocks(blocks, reader, files=files)
+    return (
+        "".join(out)
+        + f'<details class="whole"><summary>The whole message now</summary>{whole}</details>'
+    )
 
 
 # -- posts and sections -------------------------------------------------------------------
@@ -293,11 +317,12 @@ def _message_html(post: Post, transcript: Transcript) -> str:
     reader = Reader(transcript, post.reader, post.at)
     local = reader.local(post.at)
     files = {f.id: f for f in post.files}
-    if post.blocks:
-        previous = post.previous.blocks if post.edited and post.previous is not None else None
-        body = _blocks(post.blocks, reader, previous=previous, files=files)
+    if post.blocks and post.edited and post.previous is not None and post.previous.blocks:
+        body = _changes(post.blocks, post.previous.blocks, reader, files)
+    elif post.blocks:
+        body = _blocks(post.blocks, reader, files=files)
     else:
-        body = f'<div class="b-section">{mrkdwn_to_html(post.text, reader)}</div>'
+        body = f'<div class="b-section"><div class="main">{mrkdwn_to_html(post.text, reader)}</div></div>'
     body += "".join(_file(f) for f in post.files)
     classes = ["msg", post.surface.value]
     tags = []
@@ -494,6 +519,9 @@ code{font:12px Monaco,Menlo,Consolas,monospace;background:#f6f6f6;border:1px sol
 pre{font:12px Monaco,Menlo,Consolas,monospace;background:#f8f8f8;border:1px solid #e2e2e2;border-radius:4px;padding:8px;white-space:pre-wrap}
 s{color:#868686}
 .changed{background:#fff8e1;border-radius:4px;box-shadow:-4px 0 0 #f2c744}
+.removed{background:#fdecef;border-radius:4px;box-shadow:-4px 0 0 #e01e5a;text-decoration:line-through;color:#868686}
+.folded{color:#868686;font-size:13px;line-height:1;margin:2px 0}
+details.whole summary{font-size:12px;color:#1264a3;cursor:pointer;margin-top:6px}
 .action{display:flex;gap:8px;align-items:flex-start;margin:14px 0 4px;padding:6px 10px;background:#f4f4f4;border-radius:6px;font-size:14px}
 .action .what{flex:1}.action time{color:#616061;font-size:12px;margin-left:8px}
 .role{font-size:12px;color:#616061}

@@ -63,7 +63,9 @@ EMOJI = {
     "bust_in_silhouette": "👤",
 }
 
-_CONTROL = re.compile(r"<([^<>\n]+)>")
+# What Slack treats as a control sequence: mentions, specials and dates, links. Anything
+# else between < and > is left as it is.
+_CONTROL = re.compile(r"<([@#!][^<>\n]*|(?:https?://|mailto:)[^<>\n]+)>")
 _EMOJI = re.compile(r":([a-z0-9_+\-]+):")
 _ORDINAL = {1: "st", 2: "nd", 3: "rd", 21: "st", 22: "nd", 23: "rd", 31: "st"}
 

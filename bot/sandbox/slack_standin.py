@@ -225,12 +225,14 @@ class SlackStandin:
         length = int(request.headers.get("Content-Length") or 0)
         raw = request.rfile.read(length) if length else b""
         content_type = request.headers.get("Content-Type", "")
-        params: dict[str, Any]
-        if "json" in content_type and raw:
+        path = request.path.split("?", 1)[0]
+        params: dict[str, Any] = {}
+        if path.startswith("/upload/"):
+            pass  # the body is the file itself, not form fields
+        elif "json" in content_type and raw:
             params = json.loads(raw)
         else:
             params = {k: _decode(v) for k, v in parse_qsl(raw.decode(), keep_blank_values=True)}
-        path = request.path.split("?", 1)[0]
         if path.startswith("/api/"):
             method = path.removeprefix("/api/")
         elif path.startswith("/response/"):
