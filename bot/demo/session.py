@@ -10,7 +10,7 @@ demo a faithful picture of the product.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -21,7 +21,7 @@ from bot.clock import utcnow
 from bot.demo.capture import Capture, Context
 from bot.demo.clock import SimulatedClock
 from bot.demo.render import readable_date
-from bot.demo.transcript import Action, Note, Person, Section, Transcript
+from bot.demo.transcript import Action, Item, Note, Person, Section, Transcript
 from bot.sandbox import requests as slack_requests
 from bot.sandbox.driver import Reply, SandboxApp
 from bot.sandbox.modals import input_blocks
@@ -95,7 +95,7 @@ class Demo:
     capture: Capture = field(init=False)
     section: Section | None = field(init=False, default=None)
     _modals: dict[str, OpenModal] = field(init=False, default_factory=dict)
-    _view_ids: Any = field(init=False, default_factory=lambda: itertools.count(1))
+    _view_ids: Iterator[int] = field(init=False, default_factory=lambda: itertools.count(1))
     jobs_run: set[str] = field(init=False, default_factory=set)
     on_section_end: Callable[[Section], None] | None = None
 
@@ -169,6 +169,8 @@ class Demo:
         """Let time pass until ``when``, the scheduler's jobs running every :data:`JOB_TICK`
         of simulated time as ``tandem run`` would run them; whatever they post is recorded."""
         moment = self.clock.now()
+        if when < moment - timedelta(seconds=1):
+            raise DemoError(f"time only moves forward: {when:%a %d %b %H:%M %Z} has passed")
         while moment + JOB_TICK < when:
             moment += JOB_TICK
             self.clock.move_to(moment)
@@ -337,7 +339,7 @@ class Demo:
         """A line of narration that is not an action (what a person notices, say)."""
         self._record(Note(self.clock.now(), text))
 
-    def _record(self, *items: Action | Note | Any) -> None:
+    def _record(self, *items: Item) -> None:
         self._current().items.extend(items)
 
     def _after(
