@@ -18,7 +18,7 @@ from slack_sdk import WebClient
 from bot.demo import STEPS, DemoResult, run_demo
 from bot.demo.capture import Capture, Context
 from bot.demo.html import transcript_html
-from bot.demo.render import Reader, blocks_to_lines, mrkdwn_to_text, section_text
+from bot.demo.render import Reader, blocks_to_lines, mrkdwn_to_text, post_lines, section_text
 from bot.demo.transcript import Person, Post, Section, SharedFile, Surface, Transcript
 from bot.sandbox.slack_standin import BOT_USER_ID, SlackStandin
 from bot.scheduler.registry import all_jobs
@@ -314,3 +314,37 @@ def test_a_chart_uploaded_to_slack_is_captured_with_its_bytes() -> None:
     ]
     transcript.sections.append(Section(1, 1, "Chart", "", NOON_UTC, RITA.id, items=items))
     assert 'src="data:image/png;base64,' in transcript_html(transcript)
+
+
+def test_a_direct_message_reads_as_a_dm_to_that_person_in_their_zone() -> None:
+    """Nudges will be DMs: shown as ``DM to @kenji``, dates in Tokyo time, whoever the step
+    follows."""
+    transcript = _transcript()
+    with SlackStandin() as standin:
+        client = WebClient(token="xoxb-test", base_url=standin.api_url)
+        dm = client.conversations_open(users=KENJI.id)["channel"]["id"]
+        due = int(NOON_UTC.timestamp())
+        client.chat_postMessage(
+            channel=dm,
+            text="Feedback is due",
+            blocks=[
+                {
+                    "type": "section",
+                    "text": {"type": "mrkdwn", "text": f"Due <!date^{due}^{{time}}|12:00 UTC>"},
+                },
+                {
+                    "type": "actions",
+                    "elements": [
+                        {"type": "button", "text": {"type": "plain_text", "text": "Snooze 1 day"}}
+                    ],
+                },
+            ],
+        )
+        items = Capture(transcript, standin).from_calls(
+            standin.calls, Context(actor=None, reader=RITA.id)
+        )
+    [post] = [item for item in items if isinstance(item, Post)]
+    assert post.surface == Surface.DM and post.reader == KENJI.id
+    lines = post_lines(post, transcript)
+    assert lines[0].startswith("DM to @kenji — Tandem, ") and lines[0].endswith("in Tokyo")
+    assert lines[1:] == ["│ Due 21:00", "│ [Snooze 1 day]"]
