@@ -23,6 +23,7 @@ from bot.demo.session import Demo, DemoError
 from bot.demo.transcript import Section, Transcript
 from bot.sandbox.driver import SentRequest, local_sandbox
 from bot.sandbox.slack_standin import TEAM_NAME
+from bot.scheduler.registry import all_jobs
 
 NEXT_STEPS = [
     "Run `tandem demo --html demo.html` to get this whole story as one page that looks like "
@@ -57,6 +58,9 @@ def run_demo(
     """Play ``steps``; print each step's transcript to ``out`` as it finishes and a progress
     line per step to ``progress``; write the HTML page to ``html_path`` if given."""
     started = time.perf_counter()  # before the clock is frozen: real seconds
+    # Import every job module now: modules imported while freezegun runs would build their
+    # pydantic models against freezegun's date classes instead of the real ones.
+    all_jobs()
     transcript = Transcript(workspace=TEAM_NAME, next_steps=list(NEXT_STEPS))
     start = story_start(today or date.today())
     jobs_run: set[str] = set()
