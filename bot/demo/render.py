@@ -61,6 +61,19 @@ EMOJI = {
     "inbox_tray": "📥",
     "busts_in_silhouette": "👥",
     "bust_in_silhouette": "👤",
+    "spiral_calendar_pad": "🗓️",
+    "ballot_box_with_ballot": "🗳️",
+    "fast_forward": "⏩",
+    "arrow_right": "➡️",
+    "mute": "🔇",
+    "thermometer": "🌡️",
+    "face_with_thermometer": "🤒",
+    "mask": "😷",
+    "palm_tree": "🌴",
+    "desert_island": "🏝️",
+    "beach_with_umbrella": "🏖️",
+    "airplane": "✈️",
+    "baby": "👶",
 }
 
 # What Slack treats as a control sequence: mentions, specials and dates, links. Anything
