@@ -12,7 +12,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -166,15 +166,18 @@ class Demo:
         return self.clock.now().astimezone(ZoneInfo(person.tz)).date()
 
     def wait_until(self, when: datetime) -> None:
-        """Let time pass until ``when``, the scheduler's jobs running every :data:`JOB_TICK`
-        of simulated time as ``tandem run`` would run them; whatever they post is recorded."""
-        moment = self.clock.now()
-        if when < moment - timedelta(seconds=1):
+        """Let time pass until ``when``, the scheduler's jobs running on the hour (every
+        :data:`JOB_TICK` of simulated time) as ``tandem run`` would run them, and once more at
+        ``when``; whatever they post is recorded."""
+        now = self.clock.now()
+        if when < now - timedelta(seconds=1):
             raise DemoError(f"time only moves forward: {when:%a %d %b %H:%M %Z} has passed")
-        while moment + JOB_TICK < when:
-            moment += JOB_TICK
+        tick = JOB_TICK.total_seconds()
+        moment = datetime.fromtimestamp((now.timestamp() // tick + 1) * tick, UTC)
+        while moment < when:
             self.clock.move_to(moment)
             self.run_jobs()
+            moment += JOB_TICK
         self.clock.move_to(when)
         self.run_jobs()
 
