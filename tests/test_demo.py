@@ -18,7 +18,8 @@ from slack_sdk import WebClient
 from bot.demo import STEPS, DemoResult, run_demo
 from bot.demo.capture import Capture, Context
 from bot.demo.html import transcript_html
-from bot.demo.render import Reader, blocks_to_lines, mrkdwn_to_text, post_lines, section_text
+from bot.demo.mrkdwn import Reader, mrkdwn_to_text
+from bot.demo.render import blocks_to_lines, post_lines, section_text
 from bot.demo.transcript import Person, Post, Section, SharedFile, Surface, Transcript
 from bot.manifest import load_manifest
 from bot.sandbox.slack_standin import BOT_USER_ID, SlackStandin

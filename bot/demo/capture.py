@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from bot.clock import utcnow
-from bot.demo.render import dm_partner
+from bot.demo.mrkdwn import dm_partner
 from bot.demo.transcript import Item, Note, Post, SharedFile, Surface, Transcript
 from bot.sandbox.slack_standin import Call, SlackStandin
 

@@ -20,7 +20,7 @@ from bot.blocks.text import escape_mrkdwn
 from bot.clock import utcnow
 from bot.demo.capture import Capture, Context
 from bot.demo.clock import SimulatedClock
-from bot.demo.render import readable_date
+from bot.demo.mrkdwn import readable_date
 from bot.demo.transcript import Action, Item, Note, Person, Section, Transcript
 from bot.sandbox import requests as slack_requests
 from bot.sandbox.driver import Reply, SandboxApp
