@@ -14,8 +14,10 @@ Adding a capability to the demo (whoever ships a capability adds its step):
    by themselves while time passes, and what they post lands in the step that waited.
 2. Add ``Step("Title", "What the capability does, in one sentence.", your_step)`` to
    :data:`STEPS`, in story order.
-3. ``tests/test_demo.py`` fails until every slash command, button, modal and event Tandem
-   handles is used by some step — so a new capability cannot be left out by accident.
+3. ``tests/test_demo.py`` fails until every slash command, button and modal of
+   ``bot/slack/ids.py``, every event the manifest subscribes to and every scheduled job is
+   used by some step — so a new capability cannot be left out by accident. (Its
+   ``NOT_IN_THE_STORY`` lists the deliberate exceptions, each with its reason.)
 """
 
 from __future__ import annotations
