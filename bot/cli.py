@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import io
 import logging
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from bot import __version__
 from bot.config import ConfigError, Settings, load_database_settings, load_settings
@@ -77,6 +79,23 @@ def _cmd_manifest(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_demo(args: argparse.Namespace) -> int:
+    from bot.demo import run_demo
+    from bot.demo.session import DemoError
+
+    for stream in (sys.stdout, sys.stderr):
+        # The transcript has emoji and box-drawing characters; a terminal that cannot show
+        # them gets a replacement character rather than a crash.
+        if isinstance(stream, io.TextIOWrapper):
+            stream.reconfigure(errors="replace")
+    try:
+        run_demo(out=sys.stdout, progress=None if args.quiet else sys.stderr, html_path=args.html)
+    except DemoError as exc:
+        print(f"tandem demo: the story could not go on: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="tandem",
@@ -110,6 +129,19 @@ def build_parser() -> argparse.ArgumentParser:
         handler=_cmd_db_upgrade, needs_settings=False
     )
 
+    demo = commands.add_parser(
+        "demo",
+        help="play a whole hire offline, through the real app (no Slack, no settings needed)",
+        description="Start Tandem against a built-in local stand-in for Slack and a throwaway "
+        "SQLite database, and play out a hire over simulated weeks. The transcript goes to "
+        "standard output, progress to standard error.",
+    )
+    demo.add_argument(
+        "--html", type=Path, metavar="PATH", help="also write the transcript as one HTML page"
+    )
+    demo.add_argument("--quiet", action="store_true", help="no progress lines on standard error")
+    demo.set_defaults(handler=_cmd_demo, needs_settings=False, log_level="WARNING")
+
     manifest = commands.add_parser("manifest", help="print the Slack app manifest")
     manifest.add_argument("--url", help="public base URL, e.g. https://tandem.example.org")
     manifest.set_defaults(handler=_cmd_manifest, needs_settings=False)
@@ -124,7 +156,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             settings = load_settings()
             _configure_logging(settings.tandem_log_level)
             return int(args.handler(args, settings))
-        _configure_logging("INFO")
+        _configure_logging(getattr(args, "log_level", "INFO"))
         return int(args.handler(args))
     except ConfigError as exc:
         print(f"tandem: configuration error: {exc}", file=sys.stderr)

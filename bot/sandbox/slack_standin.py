@@ -34,6 +34,8 @@ class Call:
     params: dict[str, Any]
     headers: dict[str, str]
     at: float
+    # What the stand-in answered (None while the call is in flight, or for injected failures).
+    response: dict[str, Any] | None = None
 
 
 @dataclass
@@ -197,6 +199,16 @@ class SlackStandin:
         with self._lock:
             return [c.method for c in self.calls]
 
+    def calls_since(self, index: int) -> list[Call]:
+        """The calls recorded after the first ``index`` (``len(calls)`` is a bookmark)."""
+        with self._lock:
+            return list(self.calls[index:])
+
+    def channel_names(self) -> dict[str, str]:
+        """Channel id → name, for every channel the stand-in knows."""
+        with self._lock:
+            return {c.id: c.name for c in self.channels.values()}
+
     def reset_calls(self) -> None:
         with self._lock:
             self.calls.clear()
@@ -213,12 +225,14 @@ class SlackStandin:
         length = int(request.headers.get("Content-Length") or 0)
         raw = request.rfile.read(length) if length else b""
         content_type = request.headers.get("Content-Type", "")
-        params: dict[str, Any]
-        if "json" in content_type and raw:
+        path = request.path.split("?", 1)[0]
+        params: dict[str, Any] = {}
+        if path.startswith("/upload/"):
+            pass  # the body is the file itself, not form fields
+        elif "json" in content_type and raw:
             params = json.loads(raw)
         else:
             params = {k: _decode(v) for k, v in parse_qsl(raw.decode(), keep_blank_values=True)}
-        path = request.path.split("?", 1)[0]
         if path.startswith("/api/"):
             method = path.removeprefix("/api/")
         elif path.startswith("/response/"):
@@ -226,12 +240,17 @@ class SlackStandin:
             params["_name"] = path.removeprefix("/response/")
         elif path.startswith("/upload/"):
             method = "upload"
-            params = {"file_id": path.removeprefix("/upload/"), "bytes": len(raw)}
+            file_id = path.removeprefix("/upload/")
+            params = {"file_id": file_id, "bytes": len(raw)}
+            with self._lock:
+                # Kept so a transcript can show the file (``tandem demo --html`` embeds images).
+                self.uploads.setdefault(file_id, {})["content"] = raw
         else:
             method = path
         headers = {k.lower(): v for k, v in request.headers.items()}
+        call = Call(method, params, headers, self.clock())
         with self._lock:
-            self.calls.append(Call(method, params, headers, self.clock()))
+            self.calls.append(call)
             failure = self._take_failure(method)
         if failure is not None and failure.status != 200:
             extra = {"Retry-After": str(failure.retry_after)} if failure.retry_after else {}
@@ -248,6 +267,7 @@ class SlackStandin:
                 return
         with self._lock:
             body = self._answer(method, params)
+            call.response = body
         self._reply(request, 200, body)
 
     def _take_failure(self, method: str) -> Failure | None:
@@ -397,8 +417,31 @@ class SlackStandin:
             self.uploads[file_id] = {"filename": p.get("filename")}
             return {**ok, "upload_url": f"{self.url}/upload/{file_id}", "file_id": file_id}
         if method == "files.completeUploadExternal":
-            files = p.get("files") or []
-            return {**ok, "files": [{"id": f.get("id"), "title": f.get("title")} for f in files]}
+            files = [
+                {
+                    "id": f.get("id"),
+                    "title": f.get("title") or self.uploads.get(f.get("id"), {}).get("filename"),
+                    "name": self.uploads.get(f.get("id"), {}).get("filename"),
+                }
+                for f in p.get("files") or []
+            ]
+            for shared in files:
+                self.uploads.setdefault(str(shared["id"]), {})["title"] = shared["title"]
+            channel_id = str(p.get("channel_id") or "")
+            if channel_id:
+                # Sharing into a channel posts a message carrying the files, as Slack does.
+                posted = self._post(
+                    "chat.postMessage",
+                    {
+                        "channel": channel_id,
+                        "text": p.get("initial_comment", ""),
+                        "thread_ts": p.get("thread_ts"),
+                    },
+                )
+                if not posted.get("ok"):
+                    return posted
+                posted["message"]["files"] = files
+            return {**ok, "files": files}
         return ok
 
     def _post(self, method: str, p: dict[str, Any]) -> dict[str, Any]:
