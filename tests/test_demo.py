@@ -35,7 +35,7 @@ from tests.harness import Tandem
 NOT_IN_THE_STORY = {
     Command.SCORECARD: "not shipped yet: it only answers that it is not part of this version",
     Action.POST_AGAIN: "recovery after Slack refused a post; tests/test_kickoff.py covers it",
-    "message": "not shipped yet: nothing handles channel messages in this version",
+    Action.CANCEL_INTERVIEW: "the story keeps its interview; tests/test_nudge_ladder.py covers cancelling",
     "app_uninstalled": "uninstalling ends the story; tests/test_events.py covers it",
     "tokens_revoked": "uninstalling ends the story; tests/test_events.py covers it",
 }

@@ -421,3 +421,19 @@ def test_failed_send_is_retried_not_lost(tandem: Tandem, interview: int) -> None
     assert len(tandem.standin.posted(INTERVIEWER)) == 1
     run_jobs(tandem, at(0, 12))
     assert len(tandem.standin.posted(INTERVIEWER)) == 1
+
+
+def test_late_feedback_after_the_reveal_is_added_to_the_channel(
+    tandem: Tandem, interview: int
+) -> None:
+    run_jobs(tandem, at(2, 10))  # due time passed: revealed without Nia's answer
+    assert len([p for p in channel_posts(tandem) if "Panel recommendations" in p["text"]]) == 1
+    _submit_feedback(tandem, INTERVIEWER, "strong_no")
+    late = [p for p in channel_posts(tandem) if "Late recommendation" in p["text"]]
+    assert (
+        len(late) == 1
+        and "*Strong no*" in late[0]["text"]
+        and f"<@{INTERVIEWER}>" in late[0]["text"]
+    )
+    _submit_feedback(tandem, INTERVIEWER, "no")  # an edit adds nothing
+    assert len([p for p in channel_posts(tandem) if "Late recommendation" in p["text"]]) == 1

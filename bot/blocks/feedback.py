@@ -166,3 +166,19 @@ def reveal_message(
         )
     )
     return text, blocks
+
+
+def late_recommendation_message(
+    *, candidate: str, interview: str, feedback: Feedback
+) -> tuple[str, list[dict[str, Any]]]:
+    """A recommendation that arrived after the round was revealed without it."""
+    recommendation = (
+        RECOMMENDATION_LABELS.get(Recommendation(feedback.recommendation), "?")
+        if feedback.recommendation
+        else "?"
+    )
+    text = (
+        f":hourglass: Late recommendation for {escape_mrkdwn(candidate)} — {escape_mrkdwn(interview)}: "
+        f"<@{feedback.interviewer_id}>: *{recommendation}*"
+    )
+    return text, [section(text)]

@@ -65,6 +65,20 @@ def waiting_for_acknowledgement(demo: Demo) -> Message:
     raise DemoError("no change in the brief's thread is waiting for an acknowledgement")
 
 
+def option(demo: Demo, person: Person, block_id: str, starting: str) -> str:
+    """The value of the option of ``block_id`` (in ``person``'s modal) whose label starts so."""
+    for block in demo.modal(person)["blocks"]:
+        if block.get("block_id") == block_id:
+            for choice in block["element"].get("options", []):
+                if choice["text"]["text"].startswith(starting):
+                    return str(choice["value"])
+    raise DemoError(f"no option {starting!r} in {block_id}")
+
+
+def the_checkin(demo: Demo) -> Message:
+    return demo.latest_post(demo.channel_named(CHANNEL), "Weekly check-in")
+
+
 # -- the steps ----------------------------------------------------------------------------
 
 
@@ -121,6 +135,78 @@ def hiring_manager_agrees(demo: Demo) -> None:
     demo.press(HANK, the_brief(demo), "Agree to contract", on="the pinned brief")
 
 
+def recruiter_adds_candidates(demo: Demo) -> None:
+    """Two candidates; the channel sees initials, the HM is asked for résumé reviews."""
+    demo.read_as(RITA)
+    demo.wait_until(demo.day(1, RITA, "15:30"))
+    for name, source in (("Jane Doe", "referral"), ("Omar Haddad", "sourced")):
+        demo.press(RITA, the_brief(demo), "Add candidate", on="the pinned brief")
+        demo.submit(RITA, {"candidate_name": name, "candidate_source": source})
+
+
+def hiring_manager_reviews(demo: Demo) -> None:
+    """Hank's résumé-review DM (one digest for two candidates); Jane moves to the panel."""
+    demo.wait_until(demo.day(1, HANK, "11:30"))
+    demo.press(
+        HANK, demo.latest_dm(HANK, "2 things need you"), "Mark done", on="his DM from Tandem"
+    )
+    demo.press(HANK, the_brief(demo), "Move candidate", on="the pinned brief")
+    jane = option(demo, HANK, "candidate", "Jane Doe")
+    demo.submit(HANK, {"candidate": jane, "candidate_stage": "panel"})
+
+
+def hiring_manager_logs_interview(demo: Demo) -> None:
+    """A panel interview on Thursday, then moved an hour later: due times move with it."""
+    demo.wait_until(demo.day(2, HANK, "10:00"))
+    demo.press(HANK, the_brief(demo), "Log interview", on="the pinned brief")
+    jane = option(demo, HANK, "candidate", "Jane Doe")
+    thursday = (demo.today(HANK) + timedelta(days=1)).isoformat()
+    demo.submit(
+        HANK,
+        {
+            "candidate": jane,
+            "interview_kind": "panel",
+            "interview_day": thursday,
+            "interview_start": "09:00",
+            "interview_end": "10:00",
+        },
+    )
+    note = next(r for r in demo.replies(the_brief(demo)) if "Edit interview" in r.buttons())
+    demo.press(HANK, note, "Edit interview", on="the interview's note in the brief's thread")
+    demo.submit(HANK, {"interview_start": "10:00", "interview_end": "11:00"})
+
+
+def greta_mutes_reminders(demo: Demo) -> None:
+    """The interview ends at 17:00 in Berlin: Greta's request arrives at once."""
+    demo.read_as(GRETA)
+    demo.wait_until(demo.day(3, GRETA, "17:30"))
+    demo.press(
+        GRETA, demo.latest_dm(GRETA, "Submit feedback"), "Mute reminders for this role", on="her DM"
+    )
+
+
+def kenji_snoozes(demo: Demo) -> None:
+    """For Kenji the interview ended at 01:00 in Tokyo: his request waited for 09:00."""
+    demo.read_as(KENJI)
+    demo.wait_until(demo.day(4, KENJI, "09:30"))
+    demo.press(KENJI, demo.latest_dm(KENJI, "Submit feedback"), "Snooze 1 day", on="his DM")
+
+
+def greta_submits_on_time(demo: Demo) -> None:
+    demo.read_as(GRETA)
+    demo.wait_until(demo.day(4, GRETA, "10:00"))
+    demo.press(GRETA, demo.latest_dm(GRETA, "Submit feedback"), "Submit feedback", on="her DM")
+    demo.submit(
+        GRETA,
+        {
+            "recommendation": "yes",
+            "rating:0": "3",
+            "rating:1": "4",
+            "notes": "Designed the streaming cut-over cleanly; light on mentoring examples.",
+        },
+    )
+
+
 def recruiter_edits_brief(demo: Demo) -> None:
     """A week in, the must-haves change: revision 2, a diff in the thread, an ack asked."""
     demo.wait_until(demo.day(7, RITA, "11:00"))
@@ -134,6 +220,40 @@ def hiring_manager_acknowledges(demo: Demo) -> None:
     demo.wait_until(demo.day(7, HANK, "09:30"))
     change = waiting_for_acknowledgement(demo)
     demo.press(HANK, change, "Acknowledge", on="Tandem's note in the brief's thread")
+
+
+def recruiter_answers_checkin(demo: Demo) -> None:
+    """Monday's check-in went out at 10:00 New York with the pipeline in numbers."""
+    demo.read_as(RITA)
+    demo.wait_until(demo.day(7, RITA, "16:00"))
+    demo.reply_in_thread(
+        RITA, the_checkin(demo), "Moved: Jane through the panel. Blocked: Omar's screen slot."
+    )
+
+
+def kenji_is_overdue(demo: Demo) -> None:
+    """Due at 01:00 Tuesday in Tokyo; the reminder and the overdue notice wait for 09:00
+    and go as one message."""
+    demo.read_as(KENJI)
+    demo.wait_until(demo.day(8, KENJI, "09:05"))
+
+
+def hiring_manager_reminded(demo: Demo) -> None:
+    """Hank has not answered within one working day: one mention in the thread."""
+    demo.wait_until(demo.day(8, HANK, "10:15"))
+    demo.reply_in_thread(HANK, the_checkin(demo), "Panel went well; let's move Jane to offer.")
+
+
+def escalation(demo: Demo) -> None:
+    """One working day after the due time, Kenji's feedback is raised in the channel."""
+    demo.wait_until(demo.day(9, KENJI, "09:05"))
+
+
+def kenji_submits_late(demo: Demo) -> None:
+    demo.read_as(KENJI)
+    demo.wait_until(demo.day(9, KENJI, "10:00"))
+    demo.press(KENJI, demo.latest_dm(KENJI, "Submit feedback"), "Submit feedback", on="his DM")
+    demo.submit(KENJI, {"recommendation": "strong_yes", "rating:0": "4", "rating:2": "3"})
 
 
 def hiring_manager_changes_plan(demo: Demo) -> None:
@@ -158,6 +278,19 @@ def recruiter_acknowledges(demo: Demo) -> None:
     demo.wait_until(demo.day(10, RITA, "09:30"))
     change = waiting_for_acknowledgement(demo)
     demo.press(RITA, change, "Acknowledge", on="Tandem's note in the brief's thread")
+
+
+def hiring_manager_skips_checkin(demo: Demo) -> None:
+    demo.wait_until(demo.day(10, HANK, "10:30"))
+    demo.press(HANK, the_checkin(demo), "Skip next week", on="the check-in")
+    demo.submit(HANK, {"skip_reason": "Both of us are at the leadership offsite."})
+
+
+def recruiter_moves_checkin(demo: Demo) -> None:
+    demo.read_as(RITA)
+    demo.wait_until(demo.day(10, RITA, "16:30"))
+    demo.press(RITA, the_checkin(demo), "Change day or time", on="the check-in")
+    demo.submit(RITA, {"checkin_day": "1", "checkin_time": "09:30"})
 
 
 STEPS: tuple[Step, ...] = (
@@ -190,6 +323,42 @@ STEPS: tuple[Step, ...] = (
         hiring_manager_agrees,
     ),
     Step(
+        "Rita adds two candidates",
+        "*Add candidate* records name, source, ATS link and stage. The thread shows initials "
+        "only; the hiring manager owes a résumé review within one working day.",
+        recruiter_adds_candidates,
+    ),
+    Step(
+        "Hank reviews and moves Jane to the panel",
+        "Both reviews came as one digest (one DM an hour at most). *Mark done* settles a "
+        "commitment; *Move candidate* records the stage change with who and when.",
+        hiring_manager_reviews,
+    ),
+    Step(
+        "Hank logs the panel interview, then moves it",
+        "*Log interview* takes the times in the logger's zone; feedback is due 48 working "
+        "hours after the end in each interviewer's zone. Editing moves every due time.",
+        hiring_manager_logs_interview,
+    ),
+    Step(
+        "Greta gets her feedback request and mutes reminders",
+        "The *Submit feedback* DM comes when the interview ends, inside working hours. Muting "
+        "drops reminders only: requests, overdue notices and escalations still come.",
+        greta_mutes_reminders,
+    ),
+    Step(
+        "Kenji's request waits for the Tokyo morning; he snoozes it",
+        "No DM outside 09:00–18:00 of the recipient's working day. *Snooze 1 day* holds the "
+        "DMs, not the due time.",
+        kenji_snoozes,
+    ),
+    Step(
+        "Greta submits her feedback on time",
+        "A recommendation, a 1–4 rating per must-have, notes. She sees the panel's feedback "
+        "only after submitting hers — nobody else has yet.",
+        greta_submits_on_time,
+    ),
+    Step(
         "Rita edits the brief: the must-haves change",
         "*Edit brief* reopens the kickoff modal pre-filled. Saving makes a new revision (the "
         "old one is kept), updates the pinned brief and posts what changed in its thread; a "
@@ -203,6 +372,34 @@ STEPS: tuple[Step, ...] = (
         hiring_manager_acknowledges,
     ),
     Step(
+        "Rita answers Monday's check-in",
+        "Each open role gets a check-in at the contract's day and time in the HM's zone, with "
+        "the pipeline in numbers. Replies in its thread are recorded.",
+        recruiter_answers_checkin,
+    ),
+    Step(
+        "Kenji's feedback is overdue",
+        "At the due time the overdue DM goes — here at 09:00 Tokyo, the reminder folded into it.",
+        kenji_is_overdue,
+    ),
+    Step(
+        "Hank is reminded about the check-in, and answers",
+        "Whoever has not replied within one working day is mentioned once in the thread.",
+        hiring_manager_reminded,
+    ),
+    Step(
+        "Kenji's late feedback is raised in the channel",
+        "One working day after the due time: an escalation mentioning him and the hiring "
+        "manager, for everyone on the role to see.",
+        escalation,
+    ),
+    Step(
+        "Kenji submits late; he sees the panel's feedback now",
+        "The round's recommendations went to the channel together when its due time passed "
+        "(initials, no details, must-haves nobody assessed flagged); a late one is added.",
+        kenji_submits_late,
+    ),
+    Step(
         "Hank changes the hiring plan",
         "*Change plan* edits each stage's owner and target date: a new revision like any "
         "other, and the other side is asked to acknowledge the new timeline.",
@@ -212,5 +409,16 @@ STEPS: tuple[Step, ...] = (
         "Rita acknowledges the new timeline",
         "Once acknowledged, nothing is pending: both sides have seen every change to the brief.",
         recruiter_acknowledges,
+    ),
+    Step(
+        "Hank skips next week's check-in",
+        "Either side can skip one week, with a reason that is recorded and noted in the thread.",
+        hiring_manager_skips_checkin,
+    ),
+    Step(
+        "Rita moves the check-in to Tuesdays",
+        "The check-in's day and time are part of the contract: moving it is a new revision "
+        "the other side acknowledges.",
+        recruiter_moves_checkin,
     ),
 )

@@ -324,6 +324,40 @@ class Demo:
             if m.get("thread_ts") == parent.ts
         ]
 
+    def latest_dm(self, person: Person, containing: str = "") -> Message:
+        """The newest DM Tandem sent ``person`` (whose text has ``containing``)."""
+        for raw in reversed(self.standin.posted(person.id)):
+            if containing in str(raw.get("text") or "") + str(raw.get("blocks") or ""):
+                return self._message(person.id, raw["ts"])
+        raise DemoError(f"Tandem sent {person.first_name} no DM with {containing!r}")
+
+    def latest_post(self, channel: str, starting: str) -> Message:
+        """The newest top-level message in ``channel`` whose text starts with ``starting``."""
+        for raw in reversed(self.standin.posted(channel)):
+            if not raw.get("thread_ts") and str(raw.get("text") or "").startswith(starting):
+                return self._message(channel, raw["ts"])
+        raise DemoError(f"no message starting {starting!r} in {channel}")
+
+    def reply_in_thread(self, person: Person, parent: Message, text: str) -> Reply:
+        """``person`` replies in ``parent``'s thread (Slack sends a ``message`` event)."""
+        self._record(Action(self.clock.now(), person.id, f"replies in the thread: “{text}”"))
+        mark = self.capture.mark()
+        ts = f"{self.clock.now().timestamp():.6f}"
+        event = {
+            "type": "message",
+            "user": person.id,
+            "text": text,
+            "ts": ts,
+            "thread_ts": parent.ts,
+            "parent_user_id": "U0TANDEMBOT",
+            "channel": parent.channel,
+            "channel_type": "channel",
+            "event_ts": ts,
+        }
+        reply = self.app.event(event)
+        self._after(reply, person, mark, Context(person.id, self._current().reader, parent.channel))
+        return reply
+
     def _message(self, channel: str, ts: str) -> Message:
         raw = self.standin.messages.get((channel, ts))
         if raw is None:

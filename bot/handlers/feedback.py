@@ -34,7 +34,7 @@ from bot.services.interviews import KINDS
 from bot.slack.forms import read_values
 from bot.slack.ids import Action, Callback
 from bot.slack.metadata import BadPayload, parse_metadata
-from bot.slack.reveal import reveal_round
+from bot.slack.reveal import announce_late_feedback, reveal_round
 
 logger = logging.getLogger(__name__)
 
@@ -176,8 +176,19 @@ def handle_feedback_submission(
         ack(response_action="update", view=message_view("Interview feedback", str(exc)))
         return
     ack(response_action="update", view=thanks)
-    if interview_id is not None:
-        reveal_round(client, sessions, team_id=team_id, interview_id=interview_id, now=now)
+    if interview_id is None:
+        return
+    revealed_now = reveal_round(
+        client, sessions, team_id=team_id, interview_id=interview_id, now=now
+    )
+    if first and not revealed_now:
+        announce_late_feedback(
+            client,
+            sessions,
+            team_id=team_id,
+            interview_id=interview_id,
+            interviewer_id=context.user_id or "",
+        )
 
 
 def handle_feedback_closed(

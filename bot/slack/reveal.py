@@ -9,7 +9,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from sqlalchemy import select, update
 
-from bot.blocks.feedback import reveal_message
+from bot.blocks.feedback import late_recommendation_message, reveal_message
 from bot.db import SessionFactory
 from bot.models import Candidate, Interview, Role, Workspace
 from bot.services import feedback as feedback_service
@@ -63,5 +63,51 @@ def reveal_round(
             session.execute(
                 update(Interview).where(Interview.id == interview_id).values(revealed_at=None)
             )
+        return False
+    return True
+
+
+def announce_late_feedback(
+    client: WebClient,
+    sessions: SessionFactory,
+    *,
+    team_id: str,
+    interview_id: int,
+    interviewer_id: str,
+) -> bool:
+    """After the round was revealed without them, add a late interviewer's recommendation."""
+    with sessions() as session:
+        interview = session.get(Interview, interview_id)
+        if interview is None or interview.team_id != team_id or interview.revealed_at is None:
+            return False
+        role = session.get(Role, interview.role_id)
+        candidate = session.get(Candidate, interview.candidate_id)
+        feedback = next(
+            (
+                f
+                for f in feedback_service.round_of(
+                    session, interview, now=interview.revealed_at
+                ).submitted
+                if f.interviewer_id == interviewer_id
+            ),
+            None,
+        )
+        if role is None or candidate is None or feedback is None or role.channel_id is None:
+            return False
+        full_names = bool(
+            session.scalar(
+                select(Workspace.full_names_in_channels).where(Workspace.team_id == team_id)
+            )
+        )
+        text, blocks = late_recommendation_message(
+            candidate=label(candidate, full_names=full_names),
+            interview=KINDS.get(interview.kind, interview.kind),
+            feedback=feedback,
+        )
+        channel_id = role.channel_id
+    try:
+        client.chat_postMessage(channel=channel_id, text=text, blocks=blocks)
+    except SlackApiError as exc:
+        logger.warning("late feedback note failed: %s", exc.response.get("error"))
         return False
     return True
