@@ -4,7 +4,6 @@ submitter's DM (post again), and the hiring-plan modal."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext, Respond
@@ -14,7 +13,14 @@ from bot.blocks.brief import acknowledgement_blocks
 from bot.blocks.kickoff import message_view, plan_view, role_step_view
 from bot.clock import utcnow
 from bot.db import SessionFactory
-from bot.handlers.common import EDITORS_ONLY, NOT_HERE, action_value, may_edit_role, tell
+from bot.handlers.common import (
+    EDITORS_ONLY,
+    NOT_HERE,
+    action_value,
+    may_edit_role,
+    open_for_editors,
+    tell,
+)
 from bot.handlers.revisions import announce_revision
 from bot.models import Role
 from bot.services import roles as role_service
@@ -61,30 +67,6 @@ def handle_agree(
     refresh_brief(client, sessions, team_id=context.team_id, role_id=role_id)
 
 
-def _open_for_editors(
-    body: dict[str, Any],
-    client: WebClient,
-    context: BoltContext,
-    respond: Respond,
-    sessions: SessionFactory,
-    what: str,
-    build_view: Callable[[Any, Role], dict[str, Any]],
-) -> None:
-    try:
-        with sessions.begin() as session:
-            role = role_service.get_role(
-                session, team_id=context.team_id or "", role_id=action_value(body)
-            )
-            if not may_edit_role(session, role, client, context):
-                tell(respond, EDITORS_ONLY.format(what=what))
-                return
-            view = build_view(session, role)
-    except (BadPayload, RoleNotFound):
-        tell(respond, NOT_HERE)
-        return
-    client.views_open(trigger_id=body["trigger_id"], view=view)
-
-
 def handle_edit(
     ack: Ack,
     body: dict[str, Any],
@@ -105,7 +87,7 @@ def handle_edit(
             draft_id=draft.id, answers=draft.answers, submitter_id=context.user_id, editing=True
         )
 
-    _open_for_editors(body, client, context, respond, sessions, "edit the brief", build)
+    open_for_editors(body, client, context, respond, sessions, what="edit the brief", build=build)
 
 
 def handle_change_plan(
@@ -124,7 +106,7 @@ def handle_change_plan(
         plan = [item.model_dump(mode="json") for item in brief.plan]
         return plan_view(role_id=role.id, title=role.title, plan=plan)
 
-    _open_for_editors(body, client, context, respond, sessions, "change the plan", build)
+    open_for_editors(body, client, context, respond, sessions, what="change the plan", build=build)
 
 
 def handle_plan_submission(

@@ -10,14 +10,16 @@ from typing import Any
 from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
+from sqlalchemy.orm import Session
 
 from bot.blocks.checkins import move_modal, skip_modal, skipped_note
 from bot.blocks.kickoff import message_view
 from bot.clock import utcnow
 from bot.db import SessionFactory
-from bot.handlers.common import EDITORS_ONLY, NOT_HERE, action_value, may_edit_role, tell
+from bot.handlers.common import NOT_HERE, may_edit_role, open_for_editors
 from bot.handlers.events import run_once
 from bot.handlers.revisions import announce_revision
+from bot.models import Role
 from bot.services import checkins as checkin_service
 from bot.services import roles as role_service
 from bot.services.roles import RevisionStatus, RoleNotFound
@@ -116,20 +118,13 @@ def handle_skip_button(
     sessions: SessionFactory,
 ) -> None:
     ack()
-    try:
-        with sessions.begin() as session:
-            role = role_service.get_role(
-                session, team_id=context.team_id or "", role_id=action_value(body)
-            )
-            if not may_edit_role(session, role, client, context):
-                tell(respond, EDITORS_ONLY.format(what="skip a check-in"))
-                return
-            week, when = checkin_service.next_checkin(session, role, now=utcnow())
-            view = skip_modal(role.id, week, when, (body.get("container") or {}).get("message_ts"))
-    except (BadPayload, RoleNotFound):
-        tell(respond, NOT_HERE)
-        return
-    client.views_open(trigger_id=body["trigger_id"], view=view)
+    thread = (body.get("container") or {}).get("message_ts")
+
+    def build(session: Session, role: Role) -> dict[str, Any]:
+        week, when = checkin_service.next_checkin(session, role, now=utcnow())
+        return skip_modal(role.id, week, when, thread)
+
+    open_for_editors(body, client, context, respond, sessions, what="skip a check-in", build=build)
 
 
 def handle_skip(
@@ -194,22 +189,16 @@ def handle_move_button(
     sessions: SessionFactory,
 ) -> None:
     ack()
-    try:
-        with sessions.begin() as session:
-            role = role_service.get_role(
-                session, team_id=context.team_id or "", role_id=action_value(body)
-            )
-            if not may_edit_role(session, role, client, context):
-                tell(respond, EDITORS_ONLY.format(what="move the check-in"))
-                return
-            contract = role_service.current_brief(session, role).contract
-            view = move_modal(
-                role.id, contract.checkin_weekday, contract.checkin_time.strftime("%H:%M")
-            )
-    except (BadPayload, RoleNotFound):
-        tell(respond, NOT_HERE)
-        return
-    client.views_open(trigger_id=body["trigger_id"], view=view)
+
+    def build(session: Session, role: Role) -> dict[str, Any]:
+        contract = role_service.current_brief(session, role).contract
+        return move_modal(
+            role.id, contract.checkin_weekday, contract.checkin_time.strftime("%H:%M")
+        )
+
+    open_for_editors(
+        body, client, context, respond, sessions, what="move the check-in", build=build
+    )
 
 
 def handle_move(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from slack_bolt import BoltContext, Respond
@@ -9,11 +10,13 @@ from slack_sdk import WebClient
 from sqlalchemy.orm import Session
 
 from bot.clock import utcnow
+from bot.db import SessionFactory
 from bot.models import Role
 from bot.services import roles as role_service
 from bot.services.people import refresh_people
+from bot.services.roles import RoleNotFound
 from bot.slack.lookups import user_fetcher
-from bot.slack.metadata import parse_id
+from bot.slack.metadata import BadPayload, parse_id
 
 NOT_HERE = "That role does not exist in this workspace (or was removed)."
 EDITORS_ONLY = "Only the role's recruiter, hiring manager or a workspace admin can {what}."
@@ -41,3 +44,37 @@ def may_edit_role(session: Session, role: Role, client: WebClient, context: Bolt
         now=utcnow(),
     ).get(context.user_id)
     return role_service.may_edit(role, context.user_id, person)
+
+
+ModalBuilder = Callable[[Session, Role], "dict[str, Any] | str"]
+
+
+def open_for_editors(
+    body: dict[str, Any],
+    client: WebClient,
+    context: BoltContext,
+    respond: Respond,
+    sessions: SessionFactory,
+    *,
+    what: str,
+    build: ModalBuilder,
+) -> None:
+    """Open the modal ``build`` makes for the pressed button's role — if the person may edit
+    the role; otherwise say privately why not. ``build`` may return text to say instead (e.g.
+    "add a candidate first"). Call after ``ack()``: the trigger id is fresh for 3 seconds."""
+    try:
+        with sessions.begin() as session:
+            role = role_service.get_role(
+                session, team_id=context.team_id or "", role_id=action_value(body)
+            )
+            if not may_edit_role(session, role, client, context):
+                tell(respond, EDITORS_ONLY.format(what=what))
+                return
+            view = build(session, role)
+    except (BadPayload, RoleNotFound):
+        tell(respond, NOT_HERE)
+        return
+    if isinstance(view, str):
+        tell(respond, view)
+        return
+    client.views_open(trigger_id=body["trigger_id"], view=view)

@@ -22,7 +22,14 @@ from bot.blocks.hiring import interview_note as render_interview_note
 from bot.blocks.kickoff import message_view
 from bot.clock import utcnow
 from bot.db import SessionFactory
-from bot.handlers.common import EDITORS_ONLY, NOT_HERE, action_value, may_edit_role, tell
+from bot.handlers.common import (
+    EDITORS_ONLY,
+    NOT_HERE,
+    action_value,
+    may_edit_role,
+    open_for_editors,
+    tell,
+)
 from bot.models import CandidateStage, Interview, Role, Workspace
 from bot.services import candidates as candidate_service
 from bot.services import hiring_forms, pipeline
@@ -62,35 +69,6 @@ def _thread_note(
     return str(posted["ts"])
 
 
-def _open_modal(
-    ack: Ack,
-    body: dict[str, Any],
-    client: WebClient,
-    context: BoltContext,
-    respond: Respond,
-    sessions: SessionFactory,
-    what: str,
-    build: Any,
-) -> None:
-    ack()
-    try:
-        with sessions.begin() as session:
-            role = role_service.get_role(
-                session, team_id=context.team_id or "", role_id=action_value(body)
-            )
-            if not may_edit_role(session, role, client, context):
-                tell(respond, EDITORS_ONLY.format(what=what))
-                return
-            view = build(session, role)
-    except (BadPayload, RoleNotFound):
-        tell(respond, NOT_HERE)
-        return
-    if isinstance(view, str):
-        tell(respond, view)
-        return
-    client.views_open(trigger_id=body["trigger_id"], view=view)
-
-
 def handle_add_candidate_button(
     ack: Ack,
     body: dict[str, Any],
@@ -99,15 +77,15 @@ def handle_add_candidate_button(
     respond: Respond,
     sessions: SessionFactory,
 ) -> None:
-    _open_modal(
-        ack,
+    ack()
+    open_for_editors(
         body,
         client,
         context,
         respond,
         sessions,
-        "add candidates",
-        lambda session, role: add_candidate_modal(role.id, role.title),
+        what="add candidates",
+        build=lambda session, role: add_candidate_modal(role.id, role.title),
     )
 
 
@@ -125,7 +103,8 @@ def handle_move_candidate_button(
             return "This role has no candidates yet — use *Add candidate* first."
         return move_candidate_modal(role.id, candidates)
 
-    _open_modal(ack, body, client, context, respond, sessions, "move candidates", build)
+    ack()
+    open_for_editors(body, client, context, respond, sessions, what="move candidates", build=build)
 
 
 def handle_log_interview_button(
@@ -152,7 +131,8 @@ def handle_log_interview_button(
             zone_name=person_zone(person).key,
         )
 
-    _open_modal(ack, body, client, context, respond, sessions, "log interviews", build)
+    ack()
+    open_for_editors(body, client, context, respond, sessions, what="log interviews", build=build)
 
 
 def _role_from_view(session: Session, view: dict[str, Any], context: BoltContext) -> Role:
