@@ -15,8 +15,8 @@ from bot.services.brief import (
     new_panel_members,
     topics_needing_acknowledgement,
 )
+from bot.services.brief_posts import channel_name_for
 from bot.services.kickoff_form import _lines
-from bot.services.roles import channel_name_for
 
 START = date(2026, 11, 25)
 TARGET = date(2027, 1, 25)

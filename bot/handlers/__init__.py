@@ -2,7 +2,16 @@
 
 from slack_bolt import App
 
-from bot.handlers import brief_actions, checkins, commands, events, feedback, kickoff, pipeline
+from bot.handlers import (
+    brief_actions,
+    candidates,
+    checkins,
+    commands,
+    events,
+    feedback,
+    interviews,
+    kickoff,
+)
 
 
 def register(app: App) -> None:
@@ -10,7 +19,8 @@ def register(app: App) -> None:
     commands.register(app)
     kickoff.register(app)
     brief_actions.register(app)
-    pipeline.register(app)
+    candidates.register(app)
+    interviews.register(app)
     feedback.register(app)
     checkins.register(app)
     events.register(app)

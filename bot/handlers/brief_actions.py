@@ -23,6 +23,7 @@ from bot.handlers.common import (
 )
 from bot.handlers.revisions import announce_revision
 from bot.models import Role
+from bot.services import drafts as draft_service
 from bot.services import roles as role_service
 from bot.services.brief import PlanItem
 from bot.services.kickoff_form import validate_plan
@@ -80,7 +81,7 @@ def handle_edit(
 
     def build(session: Any, role: Role) -> dict[str, Any]:
         assert context.user_id is not None
-        draft = role_service.start_draft(
+        draft = draft_service.start_draft(
             session, team_id=role.team_id, user_id=context.user_id, now=utcnow(), role=role
         )
         return role_step_view(

@@ -2,21 +2,26 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from typing import Any
 
 from slack_bolt import BoltContext, Respond
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.clock import utcnow
 from bot.db import SessionFactory
-from bot.models import Role
+from bot.models import Role, Workspace
 from bot.services import roles as role_service
 from bot.services.people import refresh_people
 from bot.services.roles import RoleNotFound
 from bot.slack.lookups import user_fetcher
-from bot.slack.metadata import BadPayload, parse_id
+from bot.slack.metadata import BadPayload, parse_id, parse_metadata
+
+logger = logging.getLogger(__name__)
 
 NOT_HERE = "That role does not exist in this workspace (or was removed)."
 EDITORS_ONLY = "Only the role's recruiter, hiring manager or a workspace admin can {what}."
@@ -78,3 +83,33 @@ def open_for_editors(
         tell(respond, view)
         return
     client.views_open(trigger_id=body["trigger_id"], view=view)
+
+
+def full_names_in_channels(session: Session, team_id: str) -> bool:
+    """Whether the workspace lets channel posts show candidates' full names."""
+    return bool(
+        session.scalar(select(Workspace.full_names_in_channels).where(Workspace.team_id == team_id))
+    )
+
+
+def thread_note(
+    client: WebClient, role: Role, text: str, blocks: list[dict[str, Any]]
+) -> str | None:
+    """A short note in the brief's thread (None when there is no posted brief)."""
+    if not role.channel_id or not role.brief_ts:
+        return None
+    try:
+        posted = client.chat_postMessage(
+            channel=role.channel_id, thread_ts=role.brief_ts, text=text, blocks=blocks
+        )
+    except SlackApiError as exc:
+        logger.warning("note in role %s thread failed: %s", role.id, exc.response.get("error"))
+        return None
+    return str(posted["ts"])
+
+
+def role_from_view(session: Session, view: dict[str, Any], context: BoltContext) -> Role:
+    role_id = parse_metadata(view.get("private_metadata")).role
+    if role_id is None:
+        raise BadPayload("role id")
+    return role_service.get_role(session, team_id=context.team_id or "", role_id=role_id)

@@ -25,6 +25,7 @@ from bot.clock import utcnow
 from bot.db import SessionFactory
 from bot.handlers.revisions import announce_revision
 from bot.models import KickoffDraft
+from bot.services import drafts as draft_service
 from bot.services import roles as role_service
 from bot.services.kickoff_form import (
     IncompleteBrief,
@@ -66,7 +67,7 @@ def handle_kickoff_command(
     assert context.team_id is not None and context.user_id is not None
     with sessions.begin() as session:
         ensure_workspace(session, context.team_id, now, context.enterprise_id)
-        draft = role_service.resume_or_start_draft(
+        draft = draft_service.resume_or_start_draft(
             session,
             team_id=context.team_id,
             user_id=context.user_id,
@@ -85,7 +86,7 @@ def _draft(session: Any, context: BoltContext, view: dict[str, Any]) -> KickoffD
     if meta.draft is None:
         raise BadPayload("draft id")
     assert context.team_id is not None and context.user_id is not None
-    draft = role_service.get_draft(
+    draft = draft_service.get_draft(
         session, team_id=context.team_id, user_id=context.user_id, draft_id=meta.draft
     )
     if draft.submitted_at is not None:
@@ -121,7 +122,7 @@ def handle_role_step(
             if not result.ok:
                 ack(response_action="errors", errors=result.errors)
                 return
-            role_service.save_answers(draft, result.answers, now)
+            draft_service.save_answers(draft, result.answers, now)
             today = role_service.today_for(people.get(context.user_id), now)
             next_view = brief_step_view(
                 draft_id=draft.id,
@@ -149,7 +150,7 @@ def handle_brief_step(
             if not result.ok:
                 ack(response_action="errors", errors=result.errors)
                 return
-            role_service.save_answers(draft, result.answers, now)
+            draft_service.save_answers(draft, result.answers, now)
             next_view = contract_step_view(
                 draft_id=draft.id,
                 answers=draft.answers,
@@ -187,7 +188,7 @@ def handle_contract_step(
             if not result.ok:
                 ack(response_action="errors", errors=result.errors)
                 return
-            role_service.save_answers(draft, result.answers, now)
+            draft_service.save_answers(draft, result.answers, now)
             brief = build_brief(draft.answers)
             people = role_service.cached_people(
                 session, draft.team_id, [brief.recruiter_id, brief.hiring_manager_id]

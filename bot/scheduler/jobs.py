@@ -9,12 +9,12 @@ from sqlalchemy import delete
 from bot.models.slack_oauth import oauth_states_table
 from bot.scheduler.context import JobContext, WorkspaceNotInstalled
 from bot.scheduler.registry import job
+from bot.services.brief_posts import BRIEF_POST_RETRY_AFTER, roles_awaiting_brief
 from bot.services.checkins import due_checkins
 from bot.services.checkins import due_reminders as due_checkin_reminders
 from bot.services.events import purge_processed_events
 from bot.services.feedback import unrevealed_interviews
 from bot.services.nudges import due_recipients
-from bot.services.roles import BRIEF_POST_RETRY_AFTER, roles_awaiting_brief
 from bot.slack.briefs import PublishStatus, publish_brief
 from bot.slack.checkins import post_checkin, remind_party
 from bot.slack.nudges import deliver_dm, deliver_escalations

@@ -7,11 +7,11 @@ Everything is scoped by ``team_id``: a role id from another workspace is simply 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from bot.models import (
@@ -49,96 +49,6 @@ class RoleNotFound(Exception):
 
 class NotAllowed(Exception):
     """The person may not do this; ``str()`` is the explanation shown to them."""
-
-
-# -- drafts -----------------------------------------------------------------------------------
-
-
-def start_draft(
-    session: Session,
-    *,
-    team_id: str,
-    user_id: str,
-    now: datetime,
-    title: str = "",
-    origin_channel_id: str | None = None,
-    role: Role | None = None,
-) -> KickoffDraft:
-    """A new kickoff draft, or an edit draft seeded with the role's current brief."""
-    answers: dict[str, Any] = {"title": title[:150]}
-    if role is not None:
-        answers = current_brief(session, role).model_dump(mode="json")
-        answers.update(
-            channel_mode="existing",
-            channel_id=role.channel_id,
-            same_person_confirmed=role.recruiter_id == role.hiring_manager_id,
-        )
-    draft = KickoffDraft(
-        team_id=team_id,
-        user_id=user_id,
-        role_id=role.id if role else None,
-        origin_channel_id=origin_channel_id,
-        answers=answers,
-        created_at=now,
-        updated_at=now,
-    )
-    session.add(draft)
-    session.flush()
-    return draft
-
-
-DRAFT_RESUMABLE_FOR = timedelta(hours=24)
-
-
-def resume_or_start_draft(
-    session: Session,
-    *,
-    team_id: str,
-    user_id: str,
-    now: datetime,
-    title: str = "",
-    origin_channel_id: str | None = None,
-) -> KickoffDraft:
-    """The person's unfinished kickoff from the last day (so a closed modal loses nothing),
-    or a new draft. A title typed after ``/kickoff`` wins over the saved one."""
-    draft = session.scalar(
-        select(KickoffDraft)
-        .where(
-            KickoffDraft.team_id == team_id,
-            KickoffDraft.user_id == user_id,
-            KickoffDraft.role_id.is_(None),
-            KickoffDraft.submitted_at.is_(None),
-            KickoffDraft.updated_at > now - DRAFT_RESUMABLE_FOR,
-        )
-        .order_by(KickoffDraft.updated_at.desc())
-        .limit(1)
-    )
-    if draft is None:
-        return start_draft(
-            session,
-            team_id=team_id,
-            user_id=user_id,
-            now=now,
-            title=title,
-            origin_channel_id=origin_channel_id,
-        )
-    if title:
-        save_answers(draft, {"title": title[:150]}, now)
-    draft.origin_channel_id = origin_channel_id or draft.origin_channel_id
-    return draft
-
-
-def get_draft(session: Session, *, team_id: str, user_id: str, draft_id: int) -> KickoffDraft:
-    draft = session.get(KickoffDraft, draft_id)
-    if draft is None or draft.team_id != team_id or draft.user_id != user_id:
-        raise RoleNotFound(f"draft {draft_id}")
-    return draft
-
-
-def save_answers(draft: KickoffDraft, answers: dict[str, Any], now: datetime) -> None:
-    # Reassign (not mutate) so SQLAlchemy sees the JSON change.
-    draft.answers = {**draft.answers, **answers}
-    draft.updated_at = now
 
 
 # -- reading ----------------------------------------------------------------------------------
@@ -464,66 +374,6 @@ def acknowledge_change(
         session, role, Event.CHANGE_ACKNOWLEDGED, at=now, actor_id=user_id, topics=ack.topics
     )
     return role, ack, True
-
-
-# -- posting the brief ------------------------------------------------------------------------
-
-BRIEF_POST_RETRY_AFTER = timedelta(minutes=2)
-MAX_BRIEF_POST_ATTEMPTS = 10
-
-
-def claim_brief_post(
-    session: Session,
-    *,
-    role_id: int,
-    now: datetime,
-    stale_after: timedelta,
-    after_failure: bool = False,
-) -> bool:
-    """Claim the posting of a role's brief; False if posted or someone is posting it now.
-
-    A claim older than ``stale_after`` is abandoned and may be taken. ``after_failure``
-    (a person pressing *Post brief again*) may also take a claim whose attempt failed; the
-    claim clears the recorded error, so two presses at once still make one attempt.
-    """
-    claimable = [
-        Role.brief_post_claimed_at.is_(None),
-        Role.brief_post_claimed_at < now - stale_after,
-    ]
-    if after_failure:
-        claimable.append(Role.brief_post_error.is_not(None))
-    won = session.execute(
-        update(Role)
-        .where(Role.id == role_id, Role.brief_ts.is_(None), or_(*claimable))
-        .values(
-            brief_post_claimed_at=now,
-            brief_post_attempts=Role.brief_post_attempts + 1,
-            brief_post_error=None,
-        )
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    return won == 1
-
-
-def roles_awaiting_brief(session: Session, *, now: datetime) -> list[tuple[int, str]]:
-    """``(role id, team id)`` of roles a failed attempt left unposted, due for another try."""
-    rows = session.execute(
-        select(Role.id, Role.team_id).where(
-            Role.brief_ts.is_(None),
-            Role.brief_post_attempts > 0,
-            Role.brief_post_attempts < MAX_BRIEF_POST_ATTEMPTS,
-            Role.brief_post_claimed_at < now - BRIEF_POST_RETRY_AFTER,
-        )
-    )
-    return [(role_id, team_id) for role_id, team_id in rows]
-
-
-def channel_name_for(title: str, attempt: int = 0) -> str:
-    """``hire-<slug>``: Slack channel names are lowercase, ≤80 chars, letters/digits/-/_."""
-    slug = "".join(ch if ch.isalnum() and ch.isascii() else "-" for ch in title.lower())
-    slug = "-".join(part for part in slug.split("-") if part) or "role"
-    base = f"hire-{slug}"[:72].rstrip("-")
-    return base if attempt == 0 else f"{base}-{attempt + 1}"
 
 
 def today_for(person: Person | None, now: datetime) -> date:

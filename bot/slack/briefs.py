@@ -22,8 +22,8 @@ from sqlalchemy.orm import Session
 from bot.blocks.brief import BriefView, brief_message
 from bot.db import SessionFactory
 from bot.models import Role
+from bot.services import brief_posts, timeline
 from bot.services import roles as role_service
-from bot.services import timeline
 from bot.services.brief import BriefContent
 from bot.services.people import get_person
 from bot.services.timeline import Event
@@ -78,7 +78,7 @@ def _ensure_channel(client: WebClient, sessions: SessionFactory, role_id: int) -
             client.conversations_join(channel=channel_id)
         return channel_id
     for attempt in range(MAX_NAME_ATTEMPTS):
-        name = role_service.channel_name_for(title, attempt)
+        name = brief_posts.channel_name_for(title, attempt)
         try:
             created = client.conversations_create(name=name)
         except SlackApiError as exc:
@@ -127,7 +127,7 @@ def publish_brief(
     """Join or create the channel, invite both sides and the panel, post and pin the brief."""
     with sessions.begin() as session:
         role_service.get_role(session, team_id=team_id, role_id=role_id)
-        if not role_service.claim_brief_post(
+        if not brief_posts.claim_brief_post(
             session, role_id=role_id, now=now, stale_after=stale_after, after_failure=after_failure
         ):
             return PublishResult(PublishStatus.BUSY)

@@ -1,5 +1,5 @@
-"""*Add candidate*, *Move candidate*, *Log interview* (from the brief) and *Edit* / *Cancel*
-interview (from its note in the brief's thread)."""
+"""*Log interview* (on the brief), and *Edit* / *Cancel* interview (on its note in the
+brief's thread)."""
 
 from __future__ import annotations
 
@@ -12,11 +12,7 @@ from slack_sdk.errors import SlackApiError
 from sqlalchemy.orm import Session
 
 from bot.blocks.hiring import (
-    add_candidate_modal,
-    candidate_note,
     interview_modal,
-    move_candidate_modal,
-    move_note,
 )
 from bot.blocks.hiring import interview_note as render_interview_note
 from bot.blocks.kickoff import message_view
@@ -26,13 +22,16 @@ from bot.handlers.common import (
     EDITORS_ONLY,
     NOT_HERE,
     action_value,
+    full_names_in_channels,
     may_edit_role,
     open_for_editors,
+    role_from_view,
     tell,
+    thread_note,
 )
-from bot.models import CandidateStage, Interview, Role, Workspace
+from bot.models import Interview, Role
 from bot.services import candidates as candidate_service
-from bot.services import hiring_forms, pipeline
+from bot.services import hiring_forms
 from bot.services import interviews as interview_service
 from bot.services import roles as role_service
 from bot.services.candidates import CandidateNotFound, label
@@ -46,65 +45,6 @@ from bot.slack.lookups import user_fetcher
 from bot.slack.metadata import BadPayload, parse_metadata
 
 logger = logging.getLogger(__name__)
-
-
-def _full_names_in_channels(session: Session, team_id: str) -> bool:
-    workspace = session.query(Workspace).filter_by(team_id=team_id).one_or_none()
-    return bool(workspace and workspace.full_names_in_channels)
-
-
-def _thread_note(
-    client: WebClient, role: Role, text: str, blocks: list[dict[str, Any]]
-) -> str | None:
-    """A short note in the brief's thread (None when there is no posted brief)."""
-    if not role.channel_id or not role.brief_ts:
-        return None
-    try:
-        posted = client.chat_postMessage(
-            channel=role.channel_id, thread_ts=role.brief_ts, text=text, blocks=blocks
-        )
-    except SlackApiError as exc:
-        logger.warning("note in role %s thread failed: %s", role.id, exc.response.get("error"))
-        return None
-    return str(posted["ts"])
-
-
-def handle_add_candidate_button(
-    ack: Ack,
-    body: dict[str, Any],
-    client: WebClient,
-    context: BoltContext,
-    respond: Respond,
-    sessions: SessionFactory,
-) -> None:
-    ack()
-    open_for_editors(
-        body,
-        client,
-        context,
-        respond,
-        sessions,
-        what="add candidates",
-        build=lambda session, role: add_candidate_modal(role.id, role.title),
-    )
-
-
-def handle_move_candidate_button(
-    ack: Ack,
-    body: dict[str, Any],
-    client: WebClient,
-    context: BoltContext,
-    respond: Respond,
-    sessions: SessionFactory,
-) -> None:
-    def build(session: Session, role: Role) -> dict[str, Any] | str:
-        candidates = candidate_service.candidates_of(session, role)
-        if not candidates:
-            return "This role has no candidates yet — use *Add candidate* first."
-        return move_candidate_modal(role.id, candidates)
-
-    ack()
-    open_for_editors(body, client, context, respond, sessions, what="move candidates", build=build)
 
 
 def handle_log_interview_button(
@@ -135,109 +75,6 @@ def handle_log_interview_button(
     open_for_editors(body, client, context, respond, sessions, what="log interviews", build=build)
 
 
-def _role_from_view(session: Session, view: dict[str, Any], context: BoltContext) -> Role:
-    role_id = parse_metadata(view.get("private_metadata")).role
-    if role_id is None:
-        raise BadPayload("role id")
-    return role_service.get_role(session, team_id=context.team_id or "", role_id=role_id)
-
-
-def handle_add_candidate(
-    ack: Ack,
-    view: dict[str, Any],
-    client: WebClient,
-    context: BoltContext,
-    sessions: SessionFactory,
-) -> None:
-    form = hiring_forms.check_candidate(read_values(view))
-    if not form.ok:
-        ack(response_action="errors", errors=form.errors)
-        return
-    assert form.candidate is not None and context.user_id is not None
-    now = utcnow()
-    try:
-        with sessions.begin() as session:
-            role = _role_from_view(session, view, context)
-            if not may_edit_role(session, role, client, context):
-                raise NotAllowed(EDITORS_ONLY.format(what="add candidates"))
-            candidate = pipeline.add_candidate(
-                session, role=role, new=form.candidate, actor_id=context.user_id, now=now
-            )
-            note = candidate_note(
-                label(candidate, full_names=_full_names_in_channels(session, role.team_id)),
-                candidate.source,
-                candidate.stage,
-                context.user_id,
-            )
-    except (BadPayload, RoleNotFound):
-        ack(response_action="update", view=message_view("Add candidate", NOT_HERE))
-        return
-    except NotAllowed as exc:
-        ack(response_action="update", view=message_view("Add candidate", str(exc)))
-        return
-    ack()
-    _thread_note(client, role, *note)
-
-
-def handle_move_candidate(
-    ack: Ack,
-    view: dict[str, Any],
-    client: WebClient,
-    context: BoltContext,
-    sessions: SessionFactory,
-) -> None:
-    values = read_values(view)
-    raw_candidate, raw_stage = (
-        values.get(hiring_forms.CANDIDATE) or "",
-        values.get(hiring_forms.STAGE) or "",
-    )
-    errors = {}
-    if not raw_candidate.isdigit():
-        errors[hiring_forms.CANDIDATE] = "Pick the candidate."
-    if raw_stage not in {s.value for s in CandidateStage}:
-        errors[hiring_forms.STAGE] = "Pick the stage."
-    if errors:
-        ack(response_action="errors", errors=errors)
-        return
-    assert context.user_id is not None
-    try:
-        with sessions.begin() as session:
-            role = _role_from_view(session, view, context)
-            if not may_edit_role(session, role, client, context):
-                raise NotAllowed(EDITORS_ONLY.format(what="move candidates"))
-            candidate = candidate_service.get_candidate(
-                session, team_id=role.team_id, role_id=role.id, candidate_id=int(raw_candidate)
-            )
-            change = pipeline.move_candidate(
-                session,
-                role=role,
-                candidate=candidate,
-                to_stage=CandidateStage(raw_stage),
-                actor_id=context.user_id,
-                now=utcnow(),
-            )
-            if change is None:
-                ack(
-                    response_action="errors",
-                    errors={hiring_forms.STAGE: "The candidate is already at this stage."},
-                )
-                return
-            note = move_note(
-                label(candidate, full_names=_full_names_in_channels(session, role.team_id)),
-                change.from_stage,
-                change.to_stage,
-                context.user_id,
-            )
-    except (BadPayload, RoleNotFound, CandidateNotFound):
-        ack(response_action="update", view=message_view("Move candidate", NOT_HERE))
-        return
-    except NotAllowed as exc:
-        ack(response_action="update", view=message_view("Move candidate", str(exc)))
-        return
-    ack()
-    _thread_note(client, role, *note)
-
-
 def _interview_note(
     session: Session, interview: Interview, role: Role
 ) -> tuple[str, list[dict[str, Any]]]:
@@ -246,7 +83,7 @@ def _interview_note(
     )
     return render_interview_note(
         interview_id=interview.id,
-        candidate_label=label(candidate, full_names=_full_names_in_channels(session, role.team_id)),
+        candidate_label=label(candidate, full_names=full_names_in_channels(session, role.team_id)),
         kind=interview.kind,
         starts_at=interview.starts_at,
         ends_at=interview.ends_at,
@@ -293,7 +130,7 @@ def handle_log_interview(
     assert context.team_id is not None and context.user_id is not None
     try:
         with sessions.begin() as session:
-            role = _role_from_view(session, view, context)
+            role = role_from_view(session, view, context)
             form = _checked_interview(session, values, client, context, with_candidate=True)
             if not form.ok:
                 ack(response_action="errors", errors=form.errors)
@@ -327,7 +164,7 @@ def handle_log_interview(
         ack(response_action="update", view=message_view("Log interview", str(exc)))
         return
     ack()
-    ts = _thread_note(client, role, *note)
+    ts = thread_note(client, role, *note)
     if ts:
         with sessions.begin() as session:
             stored = session.get(Interview, interview_id)
@@ -497,12 +334,8 @@ def handle_cancel_interview(
 
 
 def register(app: App) -> None:
-    app.action(Action.ADD_CANDIDATE)(handle_add_candidate_button)
-    app.action(Action.MOVE_CANDIDATE)(handle_move_candidate_button)
     app.action(Action.LOG_INTERVIEW)(handle_log_interview_button)
     app.action(Action.EDIT_INTERVIEW)(handle_edit_interview_button)
     app.action(Action.CANCEL_INTERVIEW)(handle_cancel_interview)
-    app.view(Callback.ADD_CANDIDATE)(handle_add_candidate)
-    app.view(Callback.MOVE_CANDIDATE)(handle_move_candidate)
     app.view(Callback.LOG_INTERVIEW)(handle_log_interview)
     app.view(Callback.EDIT_INTERVIEW)(handle_edit_interview)
