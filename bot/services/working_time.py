@@ -43,14 +43,14 @@ _AWAY_WORDS = re.compile(
 def _holidays(country: str, year: int) -> frozenset[date]:
     try:
         return frozenset(holidays.country_holidays(country, years=year).keys())
-    except NotImplementedError:
+    except NotImplementedError:  # the holidays package's answer for an unknown country
         return frozenset()
 
 
 def known_country(country: str) -> bool:
     try:
         holidays.country_holidays(country)
-    except NotImplementedError:
+    except NotImplementedError:  # the holidays package's answer for an unknown country
         return False
     return True
 

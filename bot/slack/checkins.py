@@ -13,6 +13,7 @@ from bot.blocks.checkins import checkin_message, reminder_message
 from bot.blocks.dates import plain_date
 from bot.db import SessionFactory
 from bot.models import CheckIn, CheckInParty, Role
+from bot.services import checkin_summary
 from bot.services import checkins as checkin_service
 from bot.services import roles as role_service
 from bot.services.checkins import DueCheckIn
@@ -33,13 +34,13 @@ def post_checkin(
         role = session.get(Role, due.role_id)
         assert role is not None and role.channel_id is not None
         brief = role_service.current_brief(session, role)
-        since = checkin_service.previous_checkin_at(session, role, now)
+        since = checkin_summary.previous_checkin_at(session, role, now)
         text, blocks = checkin_message(
             role_id=role.id,
             title=role.title,
             recruiter_id=role.recruiter_id,
             hiring_manager_id=role.hiring_manager_id,
-            summary=checkin_service.summary(session, role, now=now, since=since),
+            summary=checkin_summary.summary(session, role, now=now, since=since),
             target=plain_date(brief.target_fill_date),
         )
         checkin_id, channel_id = checkin.id, role.channel_id
