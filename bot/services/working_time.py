@@ -39,20 +39,21 @@ _AWAY_WORDS = re.compile(
 )
 
 
+@lru_cache(maxsize=1)
+def _supported_countries() -> frozenset[str]:
+    return frozenset(holidays.list_supported_countries())
+
+
 @lru_cache(maxsize=64)
 def _holidays(country: str, year: int) -> frozenset[date]:
-    try:
-        return frozenset(holidays.country_holidays(country, years=year).keys())
-    except NotImplementedError:  # the holidays package's answer for an unknown country
+    if not known_country(country):
         return frozenset()
+    return frozenset(holidays.country_holidays(country, years=year).keys())
 
 
 def known_country(country: str) -> bool:
-    try:
-        holidays.country_holidays(country)
-    except NotImplementedError:  # the holidays package's answer for an unknown country
-        return False
-    return True
+    """Whether the ``holidays`` package has public holidays for this ISO 3166 code."""
+    return country in _supported_countries()
 
 
 @dataclass(frozen=True)
