@@ -31,6 +31,7 @@ def press(
     *,
     channel_id: str = "C0X",
     message: dict[str, Any] | None = None,
+    message_ts: str = "1.1",
     team_id: str = sr.TEAM_ID,
 ) -> str | None:
     """Press a button; returns the ephemeral answer (if any) sent to the response_url."""
@@ -40,7 +41,7 @@ def press(
         action_id=action,
         value=value,
         channel_id=channel_id,
-        message_ts=(message or {}).get("ts", "1.1"),
+        message_ts=(message or {}).get("ts", message_ts),
         response_url=tandem.standin.response_url(action),
         team_id=team_id,
     )

@@ -13,6 +13,7 @@ from bot.runtime import job_context
 from bot.scheduler.runner import run_all_once
 from bot.services import roles as role_service
 from bot.slack.ids import Action
+from tests import hiring_flow
 from tests import slack_requests as sr
 from tests.harness import Tandem
 from tests.kickoff_flow import (
@@ -46,24 +47,18 @@ def press(
     message: dict[str, Any] | None = None,
     team_id: str = sr.TEAM_ID,
 ) -> str | None:
-    """Press a button; returns the ephemeral answer (if any) sent to the response_url."""
+    """Press a button on the role's brief (or on ``message``); returns the private answer."""
     role = only_role(tandem)
-    before = len(tandem.standin.calls_to("response_url"))
-    payload = sr.block_action_payload(
-        user_id=user,
-        action_id=action,
-        value=value,
+    return hiring_flow.press(
+        tandem,
+        user,
+        action,
+        value,
         channel_id=role.channel_id or "C0X",
-        message_ts=(message or {}).get("ts", role.brief_ts or "1.1"),
-        response_url=tandem.standin.response_url(action),
+        message=message,
+        message_ts=role.brief_ts or "1.1",
         team_id=team_id,
     )
-    if message is not None:
-        payload["message"] = message
-    reply = tandem.interact(payload)
-    assert reply.status == 200
-    answers = tandem.standin.calls_to("response_url")[before:]
-    return answers[-1].params.get("text") if answers else None
 
 
 def brief_blocks(tandem: Tandem) -> str:

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bot.models import Candidate, CandidateStage, Role, StageChange
@@ -150,6 +150,16 @@ def get_candidate(session: Session, *, team_id: str, role_id: int, candidate_id:
     if candidate is None or candidate.team_id != team_id or candidate.role_id != role_id:
         raise CandidateNotFound(str(candidate_id))
     return candidate
+
+
+def candidate_count(session: Session, role_id: int) -> int:
+    """Every candidate the role ever had (the first slate counts them all)."""
+    return (
+        session.scalar(
+            select(func.count()).select_from(Candidate).where(Candidate.role_id == role_id)
+        )
+        or 0
+    )
 
 
 def candidates_of(session: Session, role: Role, *, active_only: bool = False) -> list[Candidate]:

@@ -10,11 +10,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from bot.models import (
-    Candidate,
     Commitment,
     CommitmentKind,
     CommitmentState,
@@ -27,6 +26,7 @@ from bot.models import (
     Workspace,
 )
 from bot.services import timeline
+from bot.services.candidates import candidate_count
 from bot.services.people import get_person, person_zone
 from bot.services.timeline import Event
 from bot.services.working_time import WorkCalendar, add_working_hours, subtract_working_hours
@@ -245,10 +245,7 @@ def check_first_slate(session: Session, role: Role, *, now: datetime, actor_id: 
         commitment = session.get(Commitment, obligation.commitment_id)
         if commitment is None:
             continue
-        count = session.scalar(
-            select(func.count()).select_from(Candidate).where(Candidate.role_id == role.id)
-        )
-        if (count or 0) >= int(commitment.terms.get("candidates", 0)):
+        if candidate_count(session, role.id) >= int(commitment.terms.get("candidates", 0)):
             resolve(session, obligation, now=now, actor_id=actor_id)
             commitment.state = (
                 CommitmentState.MET if now <= obligation.due_at else CommitmentState.MISSED

@@ -33,7 +33,7 @@ from bot.models import (
 from bot.services import nudges as nudge_service
 from bot.services import roles as role_service
 from bot.services import timeline
-from bot.services.candidates import label
+from bot.services.candidates import candidate_count, label
 from bot.services.interviews import KINDS
 from bot.services.obligations import calendar_for
 from bot.services.people import get_person, refresh_people
@@ -49,7 +49,7 @@ CHANNEL_PACE_SECONDS = 1.0
 def _terms(session: Session, obligation: Obligation, role: Role) -> str:
     if obligation.kind == ObligationKind.FIRST_SLATE and obligation.commitment_id:
         commitment = session.get(Commitment, obligation.commitment_id)
-        count = len(list(session.scalars(select(Candidate.id).where(Candidate.role_id == role.id))))
+        count = candidate_count(session, role.id)
         wanted = commitment.terms.get("candidates") if commitment else "?"
         return f"{wanted} candidates; {count} added so far"
     contract = role_service.current_brief(session, role).contract
