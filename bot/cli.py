@@ -40,13 +40,19 @@ def _cmd_scheduler(_args: argparse.Namespace, settings: Settings) -> int:
 
 def _cmd_jobs_run_once(_args: argparse.Namespace, settings: Settings) -> int:
     from bot.runtime import Database, job_context
-    from bot.scheduler.runner import run_all_once
+    from bot.scheduler.runner import JobsFailed, run_all_once
 
     database = Database.open(settings)
-    results = run_all_once(job_context(settings, database))
+    try:
+        results = run_all_once(job_context(settings, database), raise_on_failure=True)
+    except JobsFailed as failed:
+        # Every other job ran; a cron wrapper sees exit 1 and the log has the traceback.
+        print(f"tandem: {failed}", file=sys.stderr)
+        return 1
+    finally:
+        database.engine.dispose()
     for name, done in results.items():
         print(f"{name}: {done}")
-    database.engine.dispose()
     return 0
 
 

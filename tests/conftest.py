@@ -1,6 +1,13 @@
 """Shared fixtures: clean environment, migrated databases (SQLite and PostgreSQL), the Slack
 stand-in and a running Tandem app.
 
+Every test runs on a frozen, ticking clock that starts at the session's "today": the real
+time when the session began, or ``--today DATE|DATETIME`` (``pytest --today 2027-06-05`` starts
+every test's clock at 12:00 UTC on that date; ``--today 2027-03-12T23:30Z`` at that moment).
+Module constants computed at import (``MONDAY = next_weekday(0)``) see the same "today",
+because collection runs on the frozen clock too. Tests that need a particular moment freeze
+it themselves (freezegun nests).
+
 Every test that takes ``db`` runs twice: on SQLite and on PostgreSQL. PostgreSQL comes from
 ``TEST_DATABASE_URL`` (default ``postgresql+psycopg://postgres@127.0.0.1:5432/test``); each run
 creates its own throwaway database beside it. When PostgreSQL is unreachable those runs are
@@ -9,16 +16,23 @@ skipped — unless ``TANDEM_REQUIRE_POSTGRES=1`` (CI sets it), which turns the s
 
 from __future__ import annotations
 
+import importlib
 import os
+import pkgutil
 import shutil
 import uuid
 from collections.abc import Iterator
+from datetime import UTC, date, datetime, time
 from pathlib import Path
+from typing import Any
 
+import freezegun
 import pytest
+from freezegun import freeze_time
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
+import bot
 from bot.config import get_settings
 from bot.db import make_engine, make_session_factory
 from bot.migrate import upgrade_database
@@ -29,6 +43,82 @@ from tests.harness import Tandem
 
 DEFAULT_PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 BACKENDS = ["sqlite", "postgresql"]
+TODAY_KEY = "tandem_today"
+# pytest's durations keep real time. (Only modules never on a test's call stack belong here:
+# freezegun gives real time to every call made below an ignored module's frame.)
+freezegun.configure(extend_ignore_list=["_pytest.timing"])
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--today",
+        metavar="DATE|DATETIME",
+        default=os.environ.get("TANDEM_TEST_TODAY"),
+        help="start every test's frozen clock at this date (12:00 UTC) or moment "
+        "(default: the real time when the session starts; env TANDEM_TEST_TODAY)",
+    )
+
+
+def parse_today(text: str) -> datetime:
+    """``2027-06-05`` → 12:00 UTC that day (the same date from UTC-11 to UTC+11); a full
+    ISO datetime is taken as it is (UTC when it names no offset)."""
+    text = text.strip()
+    try:
+        return datetime.combine(date.fromisoformat(text), time(12), tzinfo=UTC)
+    except ValueError:
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+        return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def session_today(config: pytest.Config) -> datetime:
+    return datetime.fromisoformat(config.stash[_today_key])
+
+
+_today_key = pytest.StashKey[str]()
+_collection_freezer = pytest.StashKey[Any]()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    worker_input = getattr(config, "workerinput", None)
+    if worker_input is not None:  # an xdist worker: the controller chose the moment
+        today = worker_input[TODAY_KEY]
+    else:
+        option = config.getoption("--today")
+        today = (parse_today(option) if option else datetime.now(UTC)).isoformat()
+    config.stash[_today_key] = today
+    # Import the whole package on the real clock: pydantic builds its schemas at import time
+    # and must see the real date types, not freezegun's.
+    for module in pkgutil.walk_packages(bot.__path__, "bot."):
+        if module.name != "bot.__main__":
+            importlib.import_module(module.name)
+    freezer = freeze_time(datetime.fromisoformat(today), tick=True)
+    freezer.start()
+    config.stash[_collection_freezer] = freezer
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_configure_node(node: Any) -> None:
+    """xdist: every worker starts from the controller's "today"."""
+    node.workerinput[TODAY_KEY] = node.config.stash[_today_key]
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    freezer = session.config.stash.get(_collection_freezer, None)
+    if freezer is not None:
+        freezer.stop()
+        del session.config.stash[_collection_freezer]
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    return f"tandem: every test's clock starts at {config.stash[_today_key]}"
+
+
+@pytest.fixture(autouse=True)
+def frozen_today(request: pytest.FixtureRequest) -> Iterator[datetime]:
+    """Each test starts at the session's "today" on a ticking frozen clock."""
+    start = session_today(request.config)
+    with freeze_time(start, tick=True):
+        yield start
 
 
 def pg_admin_url() -> str:

@@ -12,6 +12,7 @@ from bot.runtime import job_context
 from bot.scheduler.runner import run_all_once
 from bot.slack.ids import Action
 from tests import slack_requests as sr
+from tests.clock import advance_clock_to
 from tests.harness import Reply, Tandem
 from tests.kickoff_flow import Kickoff, add_people, only_role
 from tests.modals import opened_view, submit
@@ -96,7 +97,10 @@ def only_interview(tandem: Tandem) -> Interview:
 
 
 def run_jobs(tandem: Tandem, at: datetime) -> dict[str, int]:
-    return run_all_once(job_context(tandem.settings, tandem.database), at)
+    """A scheduler tick at ``at``; the test's clock moves there first (never back), and a
+    job that fails fails the test."""
+    advance_clock_to(at)
+    return run_all_once(job_context(tandem.settings, tandem.database), at, raise_on_failure=True)
 
 
 def feedback_obligation(tandem: Tandem, interviewer: str) -> Obligation:

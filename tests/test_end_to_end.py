@@ -12,6 +12,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -60,9 +61,19 @@ def running(
         "SLACK_API_URL": standin.api_url,
         "DATABASE_URL": database_url,
         "PORT": str(port),
+        "PYTHONPATH": str(Path(__file__).parents[1]),
     }
+    # The child's clock starts at the test's (frozen) now, so the requests this test signs
+    # are fresh to it whatever "today" the suite runs on.
     process = subprocess.Popen(
-        [str(Path(sys.executable).parent / "tandem"), "run", "--host", "127.0.0.1"],
+        [
+            sys.executable,
+            str(Path(__file__).parent / "frozen_process.py"),
+            datetime.now(UTC).isoformat(),
+            "run",
+            "--host",
+            "127.0.0.1",
+        ],
         env=env,
         cwd=tmp_path,
         stdout=subprocess.PIPE,

@@ -115,12 +115,12 @@ def test_separate_processes_send_each_nudge_once(
         "DATABASE_URL": tandem.database.engine.url.render_as_string(hide_password=False),
         "PYTHONPATH": str(Path(__file__).parents[1]),
     }
-    script = str(Path(__file__).parent / "run_jobs_at.py")
+    script = str(Path(__file__).parent / "frozen_process.py")
     for moment in (at(0, 10), at(2, 9), at(2, 10), at(3, 10)):
         when = (moment + timedelta(seconds=1)).isoformat()
         processes = [
             subprocess.Popen(
-                [sys.executable, script, when],
+                [sys.executable, script, when, "jobs", "run-once"],
                 env=env,
                 cwd=tmp_path,
                 stdout=subprocess.PIPE,

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import time, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import func, select
@@ -105,10 +106,13 @@ def test_whole_kickoff_creates_the_role_and_pins_the_brief(tandem: Tandem) -> No
         assert all(TODAY <= p.target_date <= TARGET for p in brief.plan)
         commitments = session.scalars(select(Commitment)).all()
         kinds = {c.kind: c for c in commitments}
-        assert set(kinds) == set(CommitmentKind)
+        assert sorted(kinds) == ["candidate_updates", "feedback", "first_slate", "resume_review"]
         assert kinds[CommitmentKind.FIRST_SLATE].owner_id == RECRUITER
-        slate_due = kinds[CommitmentKind.FIRST_SLATE].due_at
-        assert slate_due is not None and slate_due.utcoffset() == timedelta(0)
+        # Due on the proposed date, within the recruiter's London working day.
+        slate = kinds[CommitmentKind.FIRST_SLATE]
+        slate_local = slate.due_at.astimezone(ZoneInfo("Europe/London"))  # type: ignore[union-attr]
+        assert slate_local.date().isoformat() == slate.terms["date"]
+        assert time(9) < slate_local.time() <= time(18)
         assert kinds[CommitmentKind.RESUME_REVIEW].owner_id == HM
         assert kinds[CommitmentKind.FEEDBACK].terms == {"working_hours": 48}
         kinds_logged = session.scalars(select(TimelineEntry.kind).order_by(TimelineEntry.id)).all()

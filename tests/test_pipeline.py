@@ -4,8 +4,10 @@ commitments riding the same ladder: résumé review, first slate, candidate upda
 from __future__ import annotations
 
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
+from freezegun import freeze_time
 from sqlalchemy import select
 
 from bot.models import (
@@ -17,6 +19,8 @@ from bot.models import (
     StageChange,
     TimelineEntry,
 )
+from bot.services.interviews import feedback_due_at
+from bot.services.working_time import WorkCalendar
 from bot.slack.ids import Action
 from tests.harness import Tandem
 from tests.hiring_flow import add_candidate, dms_to, log_interview, press, run_jobs, start_role
@@ -35,6 +39,11 @@ def thread(tandem: Tandem) -> list[str]:
 
 
 def test_add_candidate_posts_initials_and_asks_the_hm_to_review(tandem: Tandem) -> None:
+    with freeze_time(at(0, 10), tick=True):  # Monday 10:00 New York: the HM's working hours
+        _add_candidate_and_run_the_review(tandem)
+
+
+def _add_candidate_and_run_the_review(tandem: Tandem) -> None:
     role_id = start_role(tandem)
     add_candidate(tandem, role_id, "Jane van der Berg", RECRUITER, candidate_source="referral")
     assert any("*J.v.d.B.*" in text and "Referral" in text for text in thread(tandem))
@@ -119,25 +128,31 @@ def test_bad_interview_input_is_refused_next_to_its_field(
 def test_interview_times_are_the_loggers_and_due_times_each_interviewers(tandem: Tandem) -> None:
     role_id = start_role(tandem)
     candidate_id = add_candidate(tandem, role_id, "Jane Doe", RECRUITER, candidate_stage="panel")
-    # The recruiter (London) logs 14:00–15:00 London; the panel is in Tokyo.
+    # The recruiter (London) logs Friday 16:00–17:00 London; the panel is in Tokyo, where the
+    # interview ends in the small hours of Saturday: their 48 hours start on Monday, Tokyo.
+    friday = MONDAY + timedelta(days=4)
     log_interview(
         tandem,
         role_id,
         candidate_id,
         user=RECRUITER,
-        day=MONDAY,
-        start="14:00",
-        end="15:00",
+        day=friday,
+        start="16:00",
+        end="17:00",
         interviewers=PANEL,
     )
+    london, tokyo = WorkCalendar(ZoneInfo("Europe/London")), WorkCalendar(ZoneInfo("Asia/Tokyo"))
     with tandem.database.sessions() as session:
         interview = session.scalars(select(Interview)).one()
-        assert interview.ends_at.hour == 15 and interview.logger_tz == "Europe/London"
         due = session.scalars(select(Obligation.due_at).where(Obligation.kind == "feedback")).all()
-    # 15:00 London is 00:00 Tuesday in Tokyo; 48 working hours later is Thursday 00:00 Tokyo.
-    assert {d.astimezone().isoformat() for d in due} == {
-        (interview.ends_at + timedelta(hours=48)).astimezone().isoformat()
-    }
+    ends_in_london = interview.ends_at.astimezone(london.zone)
+    assert (ends_in_london.date(), ends_in_london.hour) == (friday, 17)
+    assert interview.logger_tz == "Europe/London"
+    by_tokyo = feedback_due_at(interview.ends_at, 48, tokyo)
+    by_london = feedback_due_at(interview.ends_at, 48, london)
+    assert by_tokyo != by_london  # the scenario tells the two time zones apart
+    assert by_tokyo.astimezone(tokyo.zone).weekday() == 2  # Wednesday in Tokyo
+    assert len(due) == 2 and set(due) == {by_tokyo}
     note = next(t for t in thread(tandem) if "Technical interview" in t)
     assert "<!date^" in note and "J.D." in note
 
@@ -185,15 +200,19 @@ def test_first_slate_is_met_by_adding_enough_candidates(tandem: Tandem) -> None:
 
 
 def test_late_first_slate_climbs_the_ladder_and_mark_done_stops_it(tandem: Tandem) -> None:
-    start_role(tandem)
+    # Promised for a Wednesday: the reminder goes 4 working hours before the end of that
+    # working day in London, the overdue DM at its end.
+    wednesday = MONDAY + timedelta(days=2)
+    start_role(tandem, contract={"slate_due": wednesday.isoformat()})
     with tandem.database.sessions() as session:
         slate = session.scalars(select(Obligation).where(Obligation.kind == "first_slate")).one()
-    # The slate is due 17:00 London; the reminder goes at 13:00, overdue at 17:00.
+    assert slate.due_at.astimezone(ZoneInfo("Europe/London")).date() == wednesday
     run_jobs(tandem, slate.due_at - timedelta(hours=4))
     run_jobs(tandem, slate.due_at)
     texts = [str(dm["blocks"]) for dm in dms_to(tandem, RECRUITER)]
     assert len(texts) == 2 and "first slate" in texts[0] and "Overdue" in texts[1]
-    answer = press(tandem, RECRUITER, Action.MARK_DONE, str(slate.id))
+    with freeze_time(slate.due_at + timedelta(minutes=5), tick=True):
+        answer = press(tandem, RECRUITER, Action.MARK_DONE, str(slate.id))
     assert answer is not None and "Marked done" in answer
     run_jobs(tandem, slate.due_at + timedelta(days=4))
     assert len(dms_to(tandem, RECRUITER)) == 2

@@ -92,6 +92,7 @@ class SlackStandin:
         self.home_views: dict[str, dict[str, Any]] = {}
         self.uploads: dict[str, dict[str, Any]] = {}
         self._failures: dict[str, list[Failure]] = {}
+        self._delays: dict[str, tuple[float, int | None]] = {}
         self._lock = threading.RLock()
         self._ts = itertools.count(1)
         self._ids = itertools.count(1)
@@ -184,6 +185,12 @@ class SlackStandin:
                 Failure(status, error, retry_after, remaining=times)
             )
 
+    def delay(self, method: str, seconds: float, *, times: int | None = None) -> None:
+        """Answer ``method`` only after ``seconds`` (the next ``times`` calls, or all): a slow
+        Slack, to test what happens while a call is in flight."""
+        with self._lock:
+            self._delays[method] = (seconds, times)
+
     # -- queries for tests -----------------------------------------------------------------
 
     def calls_to(self, method: str) -> list[Call]:
@@ -252,6 +259,9 @@ class SlackStandin:
         with self._lock:
             self.calls.append(call)
             failure = self._take_failure(method)
+            pause = self._take_delay(method)
+        if pause:
+            time.sleep(pause)
         if failure is not None and failure.status != 200:
             extra = {"Retry-After": str(failure.retry_after)} if failure.retry_after else {}
             self._reply(request, failure.status, {"ok": False, "error": "ratelimited"}, extra)
@@ -269,6 +279,15 @@ class SlackStandin:
             body = self._answer(method, params)
             call.response = body
         self._reply(request, 200, body)
+
+    def _take_delay(self, method: str) -> float:
+        seconds, times = self._delays.get(method, (0.0, None))
+        if times is not None:
+            if times <= 1:
+                self._delays.pop(method, None)
+            else:
+                self._delays[method] = (seconds, times - 1)
+        return seconds
 
     def _take_failure(self, method: str) -> Failure | None:
         queue = self._failures.get(method)

@@ -20,23 +20,50 @@ from bot.scheduler.registry import Job, all_jobs
 logger = logging.getLogger(__name__)
 
 
-def run_job(job: Job, ctx: JobContext, now: datetime | None = None) -> int:
-    """Run one job at ``now`` (default: the clock), logging instead of raising."""
-    when = now or utcnow()
-    try:
-        done = job.func(ctx, when)
-    except Exception:
-        logger.exception("job %s failed", job.name)
-        return 0
+class JobsFailed(Exception):
+    """One or more jobs of a run raised; the others still ran."""
+
+    def __init__(self, failures: dict[str, Exception]):
+        self.failures = failures
+        super().__init__("; ".join(f"job {name} failed: {exc!r}" for name, exc in failures.items()))
+
+
+def _run(job: Job, ctx: JobContext, when: datetime) -> int:
+    done = job.func(ctx, when)
     if done:
         logger.info("job %s did %d thing(s)", job.name, done)
     return done
 
 
-def run_all_once(ctx: JobContext, now: datetime | None = None) -> dict[str, int]:
-    """Every job once at ``now`` (``tandem jobs run-once``)."""
+def run_job(job: Job, ctx: JobContext, now: datetime | None = None) -> int:
+    """Run one job at ``now`` (default: the clock), logging instead of raising: a scheduler
+    tick must survive one job's failure and try again on the next tick."""
+    try:
+        return _run(job, ctx, now or utcnow())
+    except Exception:
+        logger.exception("job %s failed", job.name)
+        return 0
+
+
+def run_all_once(
+    ctx: JobContext, now: datetime | None = None, *, raise_on_failure: bool = False
+) -> dict[str, int]:
+    """Every job once at ``now`` (``tandem jobs run-once``). A failing job is logged and the
+    others still run; with ``raise_on_failure`` the run then raises :class:`JobsFailed`
+    (the first failure chained), so a caller can tell a failed run from an idle one."""
     when = now or utcnow()
-    return {job.name: run_job(job, ctx, when) for job in all_jobs()}
+    results: dict[str, int] = {}
+    failures: dict[str, Exception] = {}
+    for job in all_jobs():
+        try:
+            results[job.name] = _run(job, ctx, when)
+        except Exception as exc:
+            logger.exception("job %s failed", job.name)
+            results[job.name] = 0
+            failures[job.name] = exc
+    if failures and raise_on_failure:
+        raise JobsFailed(failures) from next(iter(failures.values()))
+    return results
 
 
 def build_scheduler(ctx: JobContext) -> BackgroundScheduler:
