@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from freezegun import freeze_time
@@ -14,7 +15,7 @@ from bot.models import ProcessedEvent
 from bot.runtime import Database, job_context
 from bot.scheduler.claims import claim_slot
 from bot.scheduler.registry import all_jobs
-from bot.scheduler.runner import build_scheduler, run_all_once
+from bot.scheduler.runner import JobsFailed, build_scheduler, run_all_once
 from bot.services.events import KEEP_FOR
 from tests.harness import make_settings
 
@@ -54,7 +55,15 @@ def test_run_once_runs_every_job_and_purges_old_event_ids(db: Database) -> None:
     settings = make_settings(db.engine.url.render_as_string(hide_password=False), "http://x/")
     results = run_all_once(job_context(settings, db), NOW)
 
-    assert set(results) == {job.name for job in all_jobs()}
+    assert sorted(results) == [
+        "post-checkins",
+        "purge-oauth-states",
+        "purge-processed-events",
+        "remind-checkins",
+        "retry-brief-posts",
+        "reveal-feedback",
+        "send-nudges",
+    ]
     assert results["purge-processed-events"] == 1
     with db.sessions() as session:
         remaining = session.scalars(select(ProcessedEvent.event_id)).all()
@@ -98,3 +107,17 @@ def test_scheduler_holds_every_job_in_memory_with_safe_defaults(db: Database) ->
             assert job.trigger.interval == timedelta(seconds=job.args[0].every_seconds)
     finally:
         scheduler.shutdown(wait=False)
+
+
+def test_a_failing_job_is_reported_not_swallowed(tmp_path: Path) -> None:
+    """On a database without Tandem's tables every job fails: a scheduler tick logs and goes
+    on, ``raise_on_failure`` (the tests' ticks) raises, and ``jobs run-once`` exits 1."""
+    url = f"sqlite:///{tmp_path / 'empty.db'}"
+    empty = Database.open(make_settings(url, "http://x/"), migrate=False)
+    context = job_context(make_settings(url, "http://x/"), empty)
+    assert set(run_all_once(context, NOW).values()) == {0}
+    with pytest.raises(JobsFailed) as failed:
+        run_all_once(context, NOW, raise_on_failure=True)
+    assert "send-nudges" in failed.value.failures
+    assert len(failed.value.failures) == len(all_jobs())
+    empty.engine.dispose()
