@@ -3,7 +3,8 @@ commitments riding the same ladder: résumé review, first slate, candidate upda
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import select
@@ -134,9 +135,10 @@ def test_interview_times_are_the_loggers_and_due_times_each_interviewers(tandem:
         interview = session.scalars(select(Interview)).one()
         assert interview.ends_at.hour == 15 and interview.logger_tz == "Europe/London"
         due = session.scalars(select(Obligation.due_at).where(Obligation.kind == "feedback")).all()
-    # 15:00 London is 00:00 Tuesday in Tokyo; 48 working hours later is Thursday 00:00 Tokyo.
+    # 15:00 London is 00:00 Tuesday in Tokyo; 48 working hours later is Thursday 00:00 Tokyo,
+    # outside working hours, so it is due when their Thursday starts: 09:00 Tokyo.
     assert {d.astimezone().isoformat() for d in due} == {
-        (interview.ends_at + timedelta(hours=48)).astimezone().isoformat()
+        (interview.ends_at + timedelta(hours=48 + 9)).astimezone().isoformat()
     }
     note = next(t for t in thread(tandem) if "Technical interview" in t)
     assert "<!date^" in note and "J.D." in note
@@ -188,9 +190,14 @@ def test_late_first_slate_climbs_the_ladder_and_mark_done_stops_it(tandem: Tande
     start_role(tandem)
     with tandem.database.sessions() as session:
         slate = session.scalars(select(Obligation).where(Obligation.kind == "first_slate")).one()
-    # The slate is due 17:00 London; the reminder goes at 13:00, overdue at 17:00.
+    # The slate is due 18:00 London, the end of the working day; the reminder goes at 14:00,
+    # the overdue DM waits for the next working morning.
     run_jobs(tandem, slate.due_at - timedelta(hours=4))
     run_jobs(tandem, slate.due_at)
+    assert len(dms_to(tandem, RECRUITER)) == 1
+    local_due = slate.due_at.astimezone(ZoneInfo("Europe/London"))
+    next_day = local_due.date() + timedelta(days=3 if local_due.weekday() == 4 else 1)
+    run_jobs(tandem, datetime.combine(next_day, time(9, 30), tzinfo=ZoneInfo("Europe/London")))
     texts = [str(dm["blocks"]) for dm in dms_to(tandem, RECRUITER)]
     assert len(texts) == 2 and "first slate" in texts[0] and "Overdue" in texts[1]
     answer = press(tandem, RECRUITER, Action.MARK_DONE, str(slate.id))
