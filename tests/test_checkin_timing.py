@@ -16,7 +16,7 @@ from bot.slack.ids import Action
 from tests.harness import Tandem
 from tests.hiring_flow import press, run_jobs, start_role
 from tests.kickoff_flow import HM, RECRUITER, brief_step, only_role
-from tests.modals import opened_view
+from tests.modals import opened_view, submit
 
 NEW_YORK = ZoneInfo("America/New_York")
 NY = WorkCalendar(NEW_YORK)
@@ -113,3 +113,21 @@ def test_a_reminder_goes_in_the_working_hours_of_the_first_it_mentions(tandem: T
     reminders = thread_of(tandem, post["ts"])
     assert len(reminders) == 1
     assert f"<@{RECRUITER}>" in reminders[0]["text"] and f"<@{HM}>" in reminders[0]["text"]
+
+
+def test_the_brief_shows_the_first_checkin_of_a_moved_schedule(tandem: Tandem) -> None:
+    with freeze_time(ny(2026, 12, 2, 9), tick=True):
+        role_id = start_role(tandem, brief=brief_step(target_fill_date="2027-02-26"))
+    assert f"<!date^{int(ny(2026, 12, 7).timestamp())}^" in brief_text(tandem)
+    with freeze_time(ny(2026, 12, 9, 12), tick=True):
+        press(tandem, HM, Action.MOVE_CHECKIN, str(role_id))
+        reply = submit(
+            tandem,
+            opened_view(tandem),
+            user=HM,
+            changes={"checkin_day": "1", "checkin_time": "09:30"},
+        )
+        assert reply.body == ""
+    shown = brief_text(tandem)
+    assert "Tuesdays at 09:30" in shown
+    assert f"<!date^{int(ny(2026, 12, 15, 9, 30).timestamp())}^" in shown
