@@ -351,10 +351,13 @@ def validate_contract_step(
     elif slate_due is not None and slate_due > target_fill_date:
         result.errors[Field.SLATE_DUE] = "The first slate is due after the target fill date."
     elif slate_due is not None and not calendar.is_working_day(slate_due):
+        suggested = next_working_day(slate_due, calendar)
+        if suggested > target_fill_date:
+            suggested = working_day_on_or_before(slate_due, calendar)
         result.errors[Field.SLATE_DUE] = (
             f"{plain_date(slate_due)} is not a working day (weekend or public holiday); "
             f"the first slate is due at 18:00 on a working day. Pick one, e.g. "
-            f"{plain_date(next_working_day(slate_due, calendar))}."
+            f"{plain_date(suggested)}."
         )
     updates = _int(result, values, Field.CANDIDATE_UPDATE_DAYS, "Candidate updates", 1, 10)
     review = _int(result, values, Field.RESUME_REVIEW_DAYS, "Résumé review", 1, 10)
