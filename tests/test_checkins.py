@@ -288,7 +288,7 @@ def test_moving_the_checkin_is_a_contract_revision(tandem: Tandem, role_id: int)
         )
     brief_thread = thread_of(tandem, only_role(tandem).brief_ts or "")
     assert any(
-        "Weekly check-in" in str(m["blocks"]) and "Tuesday 09:30" in str(m["blocks"])
+        "Weekly check-in" in str(m["blocks"]) and "Tuesdays at 09:30" in str(m["blocks"])
         for m in brief_thread
     )
     run_jobs(tandem, ny(FIRST_MONDAY, 10, days=7))

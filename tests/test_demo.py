@@ -114,7 +114,7 @@ def test_transcript_shows_each_capability_as_a_slack_reader_sees_it(run: Run) ->
         # agreement, refusal, signature
         "+ ⏳ Contract not signed yet — waiting for @hank to agree",
         "(only visible to you, @kenji)",
-        "Only the role's recruiter (@rita) and hiring manager (@hank) can agree",
+        "Only the role's recruiter and hiring manager can agree",
         "+ ✅ Contract signed by @rita and @hank — today at 09:40",
         # the edit: revision 2, the diff in the thread, the pending acknowledgement
         "(reply in thread) — Tandem",
@@ -141,8 +141,8 @@ def test_names_dates_and_escapes_are_resolved_for_each_reader(run: Run) -> None:
     assert "needs a technical lead" in text and "next year & needs" in text
     # The brief posted at 14:05 London time is read by the HM in New York …
     assert "Tandem 📌, 09:05 in New York (as @hank sees it)" in text
-    # … the commitment due at 17:00 in London shows in his zone, and Kenji reads in Tokyo.
-    assert "First slate of 5 candidates by" in text and "at 12:00 — @rita" in text
+    # … the commitment due at 18:00 in London shows in his zone, and Kenji reads in Tokyo.
+    assert "First slate of 5 candidates by" in text and "at 13:00 — @rita" in text
     assert "(only visible to you, @kenji), 19:00 in Tokyo" in text
 
 

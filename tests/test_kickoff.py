@@ -81,7 +81,7 @@ def test_whole_kickoff_creates_the_role_and_pins_the_brief(tandem: Tandem) -> No
         "SQL at scale",
         "Mentoring",
         "Kafka",
-        "48 working hours",
+        "within 2 working days",
         "Agree to contract",
     ):
         assert expected in text

@@ -3,7 +3,7 @@ commitments riding the same ladder: résumé review, first slate, candidate upda
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -207,8 +207,14 @@ def test_late_first_slate_climbs_the_ladder_and_mark_done_stops_it(tandem: Tande
     with tandem.database.sessions() as session:
         slate = session.scalars(select(Obligation).where(Obligation.kind == "first_slate")).one()
     assert slate.due_at.astimezone(ZoneInfo("Europe/London")).date() == wednesday
+    # The slate is due 18:00 London, the end of the working day; the reminder goes at 14:00,
+    # the overdue DM waits for the next working morning.
     run_jobs(tandem, slate.due_at - timedelta(hours=4))
     run_jobs(tandem, slate.due_at)
+    assert len(dms_to(tandem, RECRUITER)) == 1
+    local_due = slate.due_at.astimezone(ZoneInfo("Europe/London"))
+    next_day = local_due.date() + timedelta(days=3 if local_due.weekday() == 4 else 1)
+    run_jobs(tandem, datetime.combine(next_day, time(9, 30), tzinfo=ZoneInfo("Europe/London")))
     texts = [str(dm["blocks"]) for dm in dms_to(tandem, RECRUITER)]
     assert len(texts) == 2 and "first slate" in texts[0] and "Overdue" in texts[1]
     with freeze_time(slate.due_at + timedelta(minutes=5), tick=True):

@@ -9,7 +9,14 @@ from typing import Any
 from bot.blocks.dates import plain_date, slack_datetime
 from bot.blocks.text import context, divider, escape_mrkdwn, header, section
 from bot.models import Acknowledgement, Commitment, CommitmentKind, Role, Side
-from bot.services.brief import STAGE_LABELS, WEEKDAYS, BriefContent, Change
+from bot.services.brief import (
+    STAGE_LABELS,
+    WEEKDAYS,
+    BriefContent,
+    Change,
+    turnaround_text,
+    working_days,
+)
 from bot.slack.ids import Action
 
 MAX_CHANGE_BLOCKS = 40
@@ -28,7 +35,7 @@ class BriefView:
     commitments: list[Commitment]
     pending: list[Acknowledgement]
     pending_revision_numbers: dict[int, int]
-    hiring_manager_tz: str
+    checkins_from: datetime
 
 
 def _bullets(items: list[str]) -> str:
@@ -44,16 +51,22 @@ def _commitment_line(commitment: Commitment, brief: BriefContent) -> str:
     terms = commitment.terms
     owner = f"<@{commitment.owner_id}>"
     if commitment.kind == CommitmentKind.FIRST_SLATE:
-        due = slack_datetime(commitment.due_at) if commitment.due_at else terms.get("date", "")
+        due = (
+            slack_datetime(commitment.due_at)
+            if commitment.due_at
+            else plain_date(brief.contract.slate_due)
+        )
         return f"• First slate of {terms.get('candidates')} candidates by {due} — {owner}"
     if commitment.kind == CommitmentKind.CANDIDATE_UPDATES:
-        return f"• Candidate updates within {terms.get('working_days')} working days — {owner}"
+        days = int(terms.get("working_days", 1))
+        return f"• Candidate updates within {working_days(days)} — {owner}"
     if commitment.kind == CommitmentKind.RESUME_REVIEW:
-        days = terms.get("working_days")
-        return f"• Résumé review within {days} working day{'s' if days != 1 else ''} — {owner}"
+        days = int(terms.get("working_days", 1))
+        return f"• Résumé review within {working_days(days)} — {owner}"
     if commitment.kind == CommitmentKind.FEEDBACK:
         panel = " and the panel" if brief.panel else ""
-        return f"• Interview feedback within {terms.get('working_hours')} working hours — {owner}{panel}"
+        hours = int(terms.get("working_hours", 48))
+        return f"• Interview feedback {turnaround_text(hours)} — {owner}{panel}"
     return f"• {escape_mrkdwn(commitment.kind)} — {owner}"
 
 
@@ -107,9 +120,11 @@ def brief_message(view: BriefView) -> tuple[str, list[dict[str, Any]]]:
         }
     )
     blocks.append(divider())
+    # A weekly wall-clock time is the HM's; the first one, a moment, shows in each reader's zone.
     checkin = (
         f"• Weekly check-in in this channel, {WEEKDAYS[contract.checkin_weekday]}s at "
-        f"{contract.checkin_time:%H:%M} ({escape_mrkdwn(view.hiring_manager_tz)}) — both sides"
+        f"{contract.checkin_time:%H:%M} on <@{brief.hiring_manager_id}>'s clock, from "
+        f"{slack_datetime(view.checkins_from)} — both sides"
     )
     commitment_lines = [_commitment_line(c, brief) for c in view.commitments]
     blocks.append(section("*Collaboration contract*\n" + "\n".join([*commitment_lines, checkin])))
@@ -191,6 +206,16 @@ def change_message(
     blocks += acknowledgement_blocks(acknowledgements)
     text = f"Revision {revision_number} of the brief: {len(changes)} change(s)"
     return text, blocks
+
+
+def not_invited_note(editor_id: str, user_ids: list[str]) -> tuple[str, list[dict[str, Any]]]:
+    """In a private channel's brief thread: newcomers an outsider added, not invited."""
+    who = ", ".join(f"<@{u}>" for u in user_ids)
+    text = (
+        f":lock: {who} joined the panel, but Tandem did not invite them here: this channel is "
+        f"private and <@{editor_id}> is not in it. A member can add them with /invite."
+    )
+    return text, [section(text)]
 
 
 def acknowledgement_blocks(acknowledgements: list[Acknowledgement]) -> list[dict[str, Any]]:

@@ -81,10 +81,13 @@ def checkin_message(
     return text, blocks
 
 
-def reminder_message(user_id: str, posted_at: datetime) -> tuple[str, list[dict[str, Any]]]:
+def reminder_message(user_ids: list[str], posted_at: datetime) -> tuple[str, list[dict[str, Any]]]:
+    """One reminder in the thread, mentioning everyone who has not replied."""
+    who = " and ".join(f"<@{u}>" for u in user_ids)
+    yours = "your replies" if len(user_ids) > 1 else "your reply"
     text = (
-        f"<@{user_id}>, this check-in went out {slack_datetime(posted_at)} and is still waiting for your "
-        "reply: what moved, what is blocked, does the brief need to change?"
+        f"{who}, this check-in went out {slack_datetime(posted_at)} and is still waiting for "
+        f"{yours}: what moved, what is blocked, does the brief need to change?"
     )
     return text, [section(text)]
 

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import json
-from datetime import date, datetime
+from datetime import date, datetime, time
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from bot.blocks.dates import slack_datetime
+from bot.blocks.dates import slack_datetime, zone_label
 from bot.blocks.inputs import date_picker, static_select, text_input, time_picker, users_select
 from bot.blocks.text import context, escape_mrkdwn, plain, section
 from bot.models import Candidate, CandidateStage
 from bot.services import hiring_forms as f
+from bot.services.brief import turnaround_text
 from bot.services.candidates import ACTIVE_STAGES, SOURCES, STAGE_NAMES
 from bot.services.interviews import KINDS
 from bot.slack.ids import Action, Callback
@@ -63,6 +65,14 @@ def move_candidate_modal(role_id: int, candidates: list[Candidate]) -> dict[str,
     return _modal(Callback.MOVE_CANDIDATE, "Move candidate", "Save", blocks, role=role_id)
 
 
+def _zone_shown(zone_name: str, today: date) -> str:
+    try:
+        zone = ZoneInfo(zone_name)
+    except (ZoneInfoNotFoundError, ValueError):
+        zone = ZoneInfo("UTC")
+    return zone_label(zone, datetime.combine(today, time(12), tzinfo=zone))
+
+
 def interview_modal(
     *,
     role_id: int | None,
@@ -87,7 +97,8 @@ def interview_modal(
             f.START,
             "Starts",
             initial=prefill.get(f.START, "10:00"),
-            hint=f"Your time zone: {zone_name}",
+            hint=f"In your time zone: {_zone_shown(zone_name, today)}. Each reader sees "
+            "the times in theirs.",
         ),
         time_picker(f.END, "Ends", initial=prefill.get(f.END, "11:00")),
     ]
@@ -144,8 +155,8 @@ def interview_note(
     return text, [
         section(text),
         context(
-            f"Feedback is due {turnaround_hours} working hours after the end, in each interviewer's own time zone. "
-            "Tandem asks for it when the interview ends."
+            f"Feedback is due {turnaround_text(turnaround_hours)} of the end, on each "
+            "interviewer's own working days. Tandem asks for it when the interview ends."
         ),
         {
             "type": "actions",

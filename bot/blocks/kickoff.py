@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from bot.blocks.inputs import (
@@ -27,10 +27,10 @@ from bot.services.brief import (
     WEEKDAYS,
     Stage,
     Urgency,
-    default_plan,
     default_responsibilities,
+    turnaround_text,
 )
-from bot.services.kickoff_form import CHANNEL_CREATE, CHANNEL_EXISTING
+from bot.services.kickoff_form import CHANNEL_CREATE, CHANNEL_EXISTING, ProposedDates
 from bot.slack.ids import Callback, Field, plan_date_field, plan_owner_field, responsibility_field
 
 SIDE_CHOICES: list[Option] = [
@@ -141,10 +141,10 @@ def role_step_view(
 
 
 def brief_step_view(
-    *, draft_id: int, answers: dict[str, Any], today: date, editing: bool
+    *, draft_id: int, answers: dict[str, Any], default_target: date, editing: bool
 ) -> dict[str, Any]:
     """Step 2: why now, who we are looking for, and by when."""
-    target = answers.get("target_fill_date") or (today + timedelta(days=60)).isoformat()
+    target = answers.get("target_fill_date") or default_target.isoformat()
     blocks = [
         context("Step 2 of 3 — who you are looking for, and why now."),
         text_input(
@@ -215,23 +215,26 @@ def plan_blocks(plan: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def contract_step_view(
-    *, draft_id: int, answers: dict[str, Any], today: date, editing: bool
+    *, draft_id: int, answers: dict[str, Any], proposed: ProposedDates, editing: bool
 ) -> dict[str, Any]:
-    """Step 3: the collaboration contract, the responsibility matrix and the hiring plan."""
-    target = date.fromisoformat(answers["target_fill_date"])
+    """Step 3: the collaboration contract, the responsibility matrix and the hiring plan.
+
+    ``proposed`` holds the dates offered until the person picks others (all working days).
+    """
     contract = answers.get("contract") or {}
-    slate_due = contract.get("slate_due") or min(target, today + timedelta(days=14)).isoformat()
+    slate_due = contract.get("slate_due") or proposed.slate_due.isoformat()
     responsibilities = {r["key"]: r for r in answers.get("responsibilities") or []}
-    plan = answers.get("plan") or [p.model_dump(mode="json") for p in default_plan(today, target)]
+    plan = answers.get("plan") or [p.model_dump(mode="json") for p in proposed.plan]
     blocks: list[dict[str, Any]] = [
         context("Step 3 of 3 — what each side promises the other. Both sides agree to it."),
         header("Collaboration contract"),
         static_select(
             Field.TURNAROUND,
-            "Interview feedback within",
-            [(str(h), f"{h} working hours") for h in TURNAROUND_CHOICES],
+            "Interview feedback",
+            [(str(h), turnaround_text(h)) for h in TURNAROUND_CHOICES],
             initial=str(contract.get("feedback_turnaround_hours", 48)),
-            hint="Counted on working days only, in each interviewer's time zone.",
+            hint="After the interview ends, counting only working days on each interviewer's own "
+            "clock; a due time outside working hours moves to the next working morning.",
         ),
         static_select(
             Field.CHECKIN_DAY,
@@ -252,7 +255,12 @@ def contract_step_view(
             low=1,
             high=50,
         ),
-        date_picker(Field.SLATE_DUE, "Recruiter: first slate by", initial=slate_due),
+        date_picker(
+            Field.SLATE_DUE,
+            "Recruiter: first slate by",
+            initial=slate_due,
+            hint="A working day; the slate is due at 18:00 that day, the recruiter's time.",
+        ),
         number_input(
             Field.CANDIDATE_UPDATE_DAYS,
             "Recruiter: candidate updates within (working days)",

@@ -257,7 +257,7 @@ def kenji_submits_late(demo: Demo) -> None:
 
 
 def hiring_manager_changes_plan(demo: Demo) -> None:
-    """The HM interviews and the panel each move five days later."""
+    """The HM interviews and the panel each move a week later (still working days)."""
     demo.read_as(RITA)
     demo.wait_until(demo.day(9, HANK, "11:00"))
     demo.press(HANK, the_brief(demo), "Change plan", on="the pinned brief")
@@ -268,7 +268,7 @@ def hiring_manager_changes_plan(demo: Demo) -> None:
     }
     offer = date.fromisoformat(plan["plan:offer:date"])
     later = {
-        field: min(offer, date.fromisoformat(plan[field]) + timedelta(days=5)).isoformat()
+        field: min(offer, date.fromisoformat(plan[field]) + timedelta(days=7)).isoformat()
         for field in ("plan:hm_interview:date", "plan:panel:date")
     }
     demo.submit(HANK, later)
@@ -336,8 +336,9 @@ STEPS: tuple[Step, ...] = (
     ),
     Step(
         "Hank logs the panel interview, then moves it",
-        "*Log interview* takes the times in the logger's zone; feedback is due 48 working "
-        "hours after the end in each interviewer's zone. Editing moves every due time.",
+        "*Log interview* takes the times in the logger's zone; feedback is due within 2 "
+        "working days of the end, on each interviewer's own clock and inside their working "
+        "hours. Editing moves every due time.",
         hiring_manager_logs_interview,
     ),
     Step(

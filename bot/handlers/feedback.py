@@ -28,6 +28,7 @@ from bot.models import (
 )
 from bot.services import feedback as feedback_service
 from bot.services import obligations as obligation_service
+from bot.services import roles as role_service
 from bot.services.brief import BriefContent
 from bot.services.candidates import label
 from bot.services.interviews import KINDS
@@ -52,7 +53,7 @@ def _own_obligation(session: Session, context: BoltContext, obligation_id: int) 
     if obligation is None:
         raise BadPayload("obligation")
     if obligation.owner_id != context.user_id:
-        raise NotYours(f"This is for <@{obligation.owner_id}>; only they can act on it.")
+        raise NotYours("This request is for someone else; only they can act on it.")
     return obligation
 
 
@@ -238,7 +239,12 @@ def handle_mute(
         role_id = action_value(body)
         with sessions.begin() as session:
             role = session.get(Role, role_id)
-            if role is None or role.team_id != context.team_id:
+            # Someone not on the role learns nothing about it, not even that it exists.
+            if (
+                role is None
+                or role.team_id != context.team_id
+                or not role_service.is_on_role(session, role, context.user_id)
+            ):
                 raise BadPayload("role")
             obligation_service.mute(
                 session,

@@ -28,18 +28,23 @@ from bot.models import KickoffDraft
 from bot.services import drafts as draft_service
 from bot.services import roles as role_service
 from bot.services.kickoff_form import (
+    CHANNEL_EXISTING,
     IncompleteBrief,
     build_brief,
+    default_target_date,
+    proposed_dates,
     validate_brief_step,
     validate_contract_step,
     validate_role_step,
 )
+from bot.services.obligations import calendar_for
 from bot.services.people import ensure_workspace, refresh_people
 from bot.services.roles import NotAllowed, RevisionStatus, RoleNotFound
+from bot.services.working_time import WorkCalendar
 from bot.slack.briefs import PublishStatus, publish_brief
 from bot.slack.forms import read_values
 from bot.slack.ids import Callback, Command, Field
-from bot.slack.lookups import channel_facts, user_fetcher
+from bot.slack.lookups import channel_facts, user_fetcher, with_requester
 from bot.slack.metadata import BadPayload, parse_metadata
 
 logger = logging.getLogger(__name__)
@@ -81,6 +86,12 @@ def handle_kickoff_command(
     client.views_open(trigger_id=command["trigger_id"], view=view)
 
 
+def _recruiter_calendar(session: Any, draft: KickoffDraft) -> WorkCalendar:
+    """The first slate's owner's working days (the workspace's holidays apply to everyone)."""
+    recruiter = draft.answers.get("recruiter_id") or draft.user_id
+    return calendar_for(session, draft.team_id, recruiter)
+
+
 def _draft(session: Any, context: BoltContext, view: dict[str, Any]) -> KickoffDraft:
     meta = parse_metadata(view.get("private_metadata"))
     if meta.draft is None:
@@ -107,7 +118,13 @@ def handle_role_step(
     assert context.team_id is not None and context.user_id is not None
     picked = [values.get(Field.HIRING_MANAGER), values.get(Field.RECRUITER), context.user_id]
     channel_id = values.get(Field.CHANNEL)
-    channel = channel_facts(client, channel_id) if channel_id else None
+    # The one Slack answer this validation needs: what the picked channel is and whether the
+    # person is in it (skipped when Tandem creates the channel).
+    channel = (
+        channel_facts(client, channel_id)
+        if channel_id and values.get(Field.CHANNEL_MODE) == CHANNEL_EXISTING
+        else None
+    )
     try:
         with sessions.begin() as session:
             draft = _draft(session, context, view)
@@ -118,7 +135,12 @@ def handle_role_step(
                 fetch=user_fetcher(client),
                 now=now,
             )
-            result = validate_role_step(values, people=people, channel=channel)
+            creating = draft.role_id is None
+            if creating and channel is not None:
+                channel = with_requester(client, channel, context.user_id)
+            result = validate_role_step(
+                values, people=people, channel=channel, require_membership=creating
+            )
             if not result.ok:
                 ack(response_action="errors", errors=result.errors)
                 return
@@ -127,7 +149,7 @@ def handle_role_step(
             next_view = brief_step_view(
                 draft_id=draft.id,
                 answers=draft.answers,
-                today=today,
+                default_target=default_target_date(today, _recruiter_calendar(session, draft)),
                 editing=draft.role_id is not None,
             )
     except (BadPayload, RoleNotFound):
@@ -151,10 +173,11 @@ def handle_brief_step(
                 ack(response_action="errors", errors=result.errors)
                 return
             draft_service.save_answers(draft, result.answers, now)
+            target = role_service.parse_date(draft.answers["target_fill_date"])
             next_view = contract_step_view(
                 draft_id=draft.id,
                 answers=draft.answers,
-                today=today,
+                proposed=proposed_dates(today, target, _recruiter_calendar(session, draft)),
                 editing=draft.role_id is not None,
             )
     except (BadPayload, RoleNotFound):
@@ -183,7 +206,10 @@ def handle_contract_step(
             if not target:
                 raise IncompleteBrief("no target date")
             result = validate_contract_step(
-                values, today=today, target_fill_date=role_service.parse_date(target)
+                values,
+                today=today,
+                target_fill_date=role_service.parse_date(target),
+                calendar=_recruiter_calendar(session, draft),
             )
             if not result.ok:
                 ack(response_action="errors", errors=result.errors)

@@ -7,7 +7,7 @@ import logging
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.blocks.brief import change_message
+from bot.blocks.brief import change_message, not_invited_note
 from bot.clock import utcnow
 from bot.db import SessionFactory
 from bot.services import roles as role_service
@@ -15,6 +15,7 @@ from bot.services import timeline
 from bot.services.roles import RevisionOutcome
 from bot.services.timeline import Event
 from bot.slack.briefs import invite, publish_brief, refresh_brief
+from bot.slack.lookups import may_invite_on_behalf
 
 logger = logging.getLogger(__name__)
 
@@ -50,7 +51,14 @@ def announce_revision(
             revision = session.merge(outcome.revision)
             revision.change_message_ts = posted["ts"]
         refresh_brief(client, sessions, team_id=team_id, role_id=role_id)
-        if outcome.new_panel:
+        if outcome.new_panel and not may_invite_on_behalf(
+            client, channel_id, outcome.revision.created_by
+        ):
+            text, blocks = not_invited_note(outcome.revision.created_by, outcome.new_panel)
+            client.chat_postMessage(
+                channel=channel_id, thread_ts=brief_ts, text=text, blocks=blocks
+            )
+        elif outcome.new_panel:
             invited = invite(client, channel_id, outcome.new_panel)
             if invited:
                 with sessions.begin() as session:

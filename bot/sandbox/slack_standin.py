@@ -409,7 +409,19 @@ class SlackStandin:
             channel = self.channels.get(str(p.get("channel")))
             if channel is None:
                 return {"ok": False, "error": "channel_not_found"}
-            return {**ok, "members": sorted(channel.members)}
+            if channel.is_private and BOT_USER_ID not in channel.members:
+                # Slack shows a private channel's members only to its members.
+                return {"ok": False, "error": "channel_not_found"}
+            members = sorted(channel.members)
+            start = int(str(p.get("cursor") or 0))
+            limit = int(str(p.get("limit") or 100))
+            page = members[start : start + limit]
+            more = start + limit < len(members)
+            return {
+                **ok,
+                "members": page,
+                "response_metadata": {"next_cursor": str(start + limit) if more else ""},
+            }
         if method in ("chat.postMessage", "chat.update", "chat.postEphemeral"):
             return self._post(method, p)
         if method == "chat.delete":

@@ -10,13 +10,12 @@ from bot.models.slack_oauth import oauth_states_table
 from bot.scheduler.context import JobContext, WorkspaceNotInstalled
 from bot.scheduler.registry import job
 from bot.services.brief_posts import BRIEF_POST_RETRY_AFTER, roles_awaiting_brief
-from bot.services.checkins import due_checkins
-from bot.services.checkins import due_reminders as due_checkin_reminders
+from bot.services.checkins import due_checkins, due_reminder_checkins
 from bot.services.events import purge_processed_events
 from bot.services.feedback import unrevealed_interviews
 from bot.services.nudges import due_recipients
 from bot.slack.briefs import PublishStatus, publish_brief
-from bot.slack.checkins import post_checkin, remind_party
+from bot.slack.checkins import post_checkin, remind_checkin
 from bot.slack.nudges import deliver_dm, deliver_escalations
 from bot.slack.reveal import reveal_round
 
@@ -144,17 +143,18 @@ def post_checkins(ctx: JobContext, now: datetime) -> int:
 
 @job("remind-checkins", every_seconds=60, delivery="at-least-once")
 def remind_checkins(ctx: JobContext, now: datetime) -> int:
-    """Mention, once, the recruiter or HM who has not replied within one working day.
+    """Mention, once, the recruiter or HM who has not replied within one working day (both
+    in one message when both are silent).
 
-    Claimed on the party row; sent during the person's working hours only.
+    Claimed on the party rows; sent once it is working hours for one of those mentioned.
     """
     with ctx.sessions() as session:
-        parties = [(p.id, p.team_id) for p in due_checkin_reminders(session, now=now)]
+        checkins = due_reminder_checkins(session, now=now)
     reminded = 0
-    for party_id, team_id in parties:
+    for checkin_id, team_id in checkins:
         try:
             client = ctx.client_for(team_id)
         except WorkspaceNotInstalled:
             continue
-        reminded += remind_party(client, ctx.sessions, party_id, now=now)
+        reminded += remind_checkin(client, ctx.sessions, checkin_id, now=now)
     return reminded

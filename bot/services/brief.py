@@ -9,15 +9,24 @@ from __future__ import annotations
 from datetime import date, time
 from enum import StrEnum
 from typing import Literal
+from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, Field
 
+from bot.blocks.dates import plain_date
 from bot.models import Side
+from bot.services.working_time import (
+    WorkCalendar,
+    working_day_on_or_after,
+    working_day_on_or_before,
+)
 
 MAX_LIST_ITEMS = 10
 MAX_ITEM_LENGTH = 150
 TURNAROUND_CHOICES = (24, 48, 72)
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday")
+# Working days when no workspace calendar is at hand: Monday to Friday.
+WEEKDAYS_ONLY = WorkCalendar(ZoneInfo("UTC"))
 
 
 class Urgency(StrEnum):
@@ -123,20 +132,25 @@ class BriefContent(BaseModel):
     plan: list[PlanItem]
 
 
-def default_plan(start: date, target_fill_date: date) -> list[PlanItem]:
-    """Stages spread over the time to fill, each with its usual owner."""
+def default_plan(
+    start: date, target_fill_date: date, calendar: WorkCalendar | None = None
+) -> list[PlanItem]:
+    """Stages spread over the time to fill, each with its usual owner, each on a working day
+    of ``calendar`` (weekends, and the workspace's public holidays when it sets a country)."""
+    calendar = calendar or WEEKDAYS_ONLY
     span = max((target_fill_date - start).days, len(Stage))
-    return [
-        PlanItem(
-            stage=stage,
-            owner_side=DEFAULT_STAGE_OWNERS[stage],
-            target_date=min(
-                target_fill_date,
-                date.fromordinal(start.toordinal() + round(span * DEFAULT_STAGE_SHARE[stage])),
-            ),
-        )
-        for stage in Stage
-    ]
+    latest = working_day_on_or_before(target_fill_date, calendar)
+    plan: list[PlanItem] = []
+    previous = start
+    for stage in Stage:
+        spread = date.fromordinal(start.toordinal() + round(span * DEFAULT_STAGE_SHARE[stage]))
+        when = min(working_day_on_or_after(spread, calendar), max(latest, start))
+        # Never before the stage above it, nor before today (a target days away, over a
+        # weekend, leaves no working day in between).
+        when = max(when, previous)
+        plan.append(PlanItem(stage=stage, owner_side=DEFAULT_STAGE_OWNERS[stage], target_date=when))
+        previous = when
+    return plan
 
 
 # -- what changed ---------------------------------------------------------------------------
@@ -165,14 +179,24 @@ def _people(ids: list[str]) -> str:
     return ", ".join(f"<@{i}>" for i in ids) if ids else "(none)"
 
 
+def working_days(days: int) -> str:
+    return f"{days} working day{'' if days == 1 else 's'}"
+
+
+def turnaround_text(hours: int) -> str:
+    """A turnaround as people say it: 48 hours that fall on working days is "within 2 working
+    days" — "48 working hours" reads as six business days of 8 hours."""
+    return f"within {working_days(hours // 24)}"
+
+
 def describe_contract(contract: Contract) -> dict[str, str]:
     return {
-        "Feedback turnaround": f"{contract.feedback_turnaround_hours} working hours",
-        "Weekly check-in": f"{WEEKDAYS[contract.checkin_weekday]} {contract.checkin_time:%H:%M}",
-        "First slate": f"{contract.slate_size} candidates by {contract.slate_due.isoformat()}",
-        "Candidate updates": f"within {contract.candidate_update_days} working days",
-        "Résumé review": f"within {contract.resume_review_days} working day"
-        + ("s" if contract.resume_review_days > 1 else ""),
+        "Feedback turnaround": turnaround_text(contract.feedback_turnaround_hours),
+        "Weekly check-in": f"{WEEKDAYS[contract.checkin_weekday]}s at "
+        f"{contract.checkin_time:%H:%M}, the hiring manager's time",
+        "First slate": f"{contract.slate_size} candidates by {plain_date(contract.slate_due)}",
+        "Candidate updates": f"within {working_days(contract.candidate_update_days)}",
+        "Résumé review": f"within {working_days(contract.resume_review_days)}",
     }
 
 
@@ -200,8 +224,8 @@ def diff_briefs(before: BriefContent, after: BriefContent) -> list[Change]:
     compare("Nice-to-haves", _list_text(before.nice_to_haves), _list_text(after.nice_to_haves))
     compare(
         "Target fill date",
-        before.target_fill_date.isoformat(),
-        after.target_fill_date.isoformat(),
+        plain_date(before.target_fill_date),
+        plain_date(after.target_fill_date),
         Topic.TIMELINE,
     )
     compare("Urgency", before.urgency.value, after.urgency.value)
@@ -235,8 +259,8 @@ def diff_briefs(before: BriefContent, after: BriefContent) -> list[Change]:
         )
         compare(
             f"{label} target",
-            previous_item.target_date.isoformat(),
-            item.target_date.isoformat(),
+            plain_date(previous_item.target_date),
+            plain_date(item.target_date),
             Topic.TIMELINE,
         )
     return changes

@@ -1,21 +1,26 @@
 """Weekly check-ins: when they are due, what their summary says, replies and reminders.
 
 A check-in is due at the contract's weekday and time on the hiring manager's wall clock
-(DST-safe: 10:00 stays 10:00), once per ISO week, for open roles whose brief is posted.
-Each side owes a reply within one working day of the post (in their own calendar); whoever
-has not replied by then is mentioned once in the thread.
+(DST-safe: 10:00 stays 10:00), once per ISO week, for open roles whose brief is posted. The
+first one is the first such slot at least two working days (HM's calendar) after the kickoff:
+a role opened on Friday afternoon with Monday check-ins first meets a week later, not hours
+after it was written down. Each side owes a reply within one working day of the post (in
+their own calendar); whoever has not replied by then is mentioned once in the thread —
+together with the other side if they are silent too, in one message.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from itertools import pairwise
 
 from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from bot.models import (
+    BriefRevision,
     CheckIn,
     CheckInParty,
     CheckInReply,
@@ -24,11 +29,14 @@ from bot.models import (
     Side,
 )
 from bot.services import roles as role_service
+from bot.services.brief import Contract
 from bot.services.obligations import calendar_for
-from bot.services.working_time import WorkCalendar, add_working_hours
+from bot.services.working_time import WorkCalendar, add_working_hours, due_after
 
 STALE_CLAIM = timedelta(minutes=5)
 REPLY_WITHIN_HOURS = 24
+# Working hours (HM's calendar) between the kickoff and the earliest first check-in.
+FIRST_CHECKIN_AFTER_HOURS = 48
 # A check-in missed by more than this (scheduler down) is not posted late.
 LATEST_LATE_POST = timedelta(days=1)
 
@@ -56,6 +64,13 @@ def next_occurrence(after: datetime, weekday: int, at: time, calendar: WorkCalen
     return calendar.aware(datetime.combine(calendar.local(previous).date() + timedelta(days=7), at))
 
 
+def first_checkin(created_at: datetime, weekday: int, at: time, calendar: WorkCalendar) -> datetime:
+    """The first weekday-at-time slot at least two working days after the kickoff."""
+    earliest = add_working_hours(created_at, FIRST_CHECKIN_AFTER_HOURS, calendar)
+    slot = occurrence_on_or_before(earliest, weekday, at, calendar)
+    return slot if slot == earliest else next_occurrence(earliest, weekday, at, calendar)
+
+
 @dataclass(frozen=True)
 class DueCheckIn:
     role_id: int
@@ -76,7 +91,10 @@ def due_checkins(session: Session, *, now: datetime) -> list[DueCheckIn]:
         when = occurrence_on_or_before(
             now, contract.checkin_weekday, contract.checkin_time, calendar
         )
-        if when < role.created_at or now - when > LATEST_LATE_POST:
+        first = first_checkin(
+            role.created_at, contract.checkin_weekday, contract.checkin_time, calendar
+        )
+        if when < first or now - when > LATEST_LATE_POST:
             continue
         week = week_key(calendar.local(when).date())
         existing = session.scalar(
@@ -147,7 +165,7 @@ def record_posted(
                 checkin_id=checkin.id,
                 user_id=user_id,
                 side=side,
-                reply_due_at=add_working_hours(now, REPLY_WITHIN_HOURS, calendar),
+                reply_due_at=due_after(now, REPLY_WITHIN_HOURS, calendar),
             )
         )
 
@@ -283,6 +301,16 @@ def due_reminders(session: Session, *, now: datetime) -> list[CheckInParty]:
     )
 
 
+def due_reminder_checkins(session: Session, *, now: datetime) -> list[tuple[int, str]]:
+    """``(checkin_id, team_id)`` of check-ins with at least one party to remind now."""
+    return list(dict.fromkeys((p.checkin_id, p.team_id) for p in due_reminders(session, now=now)))
+
+
+def parties_to_remind(session: Session, checkin_id: int, *, now: datetime) -> list[CheckInParty]:
+    """The check-in's silent parties whose reply is overdue (one reminder mentions them all)."""
+    return [p for p in due_reminders(session, now=now) if p.checkin_id == checkin_id]
+
+
 def claim_reminder(session: Session, party_id: int, *, now: datetime) -> bool:
     return (
         session.execute(
@@ -339,5 +367,33 @@ def next_checkin(session: Session, role: Role, *, now: datetime) -> tuple[str, d
     """The week key and time of the role's next check-in after ``now``."""
     contract = role_service.current_brief(session, role).contract
     calendar = calendar_for(session, role.team_id, role.hiring_manager_id)
-    when = next_occurrence(now, contract.checkin_weekday, contract.checkin_time, calendar)
+    when = max(
+        next_occurrence(now, contract.checkin_weekday, contract.checkin_time, calendar),
+        first_checkin(role.created_at, contract.checkin_weekday, contract.checkin_time, calendar),
+    )
     return week_key(calendar.local(when).date()), when
+
+
+def schedule_start(session: Session, role: Role) -> datetime:
+    """The first check-in on the role's current day and time: the first slot after the
+    kickoff's two working days, or after the revision that last moved the check-in."""
+    revisions = list(
+        session.scalars(
+            select(BriefRevision)
+            .where(BriefRevision.role_id == role.id)
+            .order_by(BriefRevision.number.desc())
+        )
+    )
+    contract = Contract.model_validate(revisions[0].content["contract"])
+    schedule = (contract.checkin_weekday, contract.checkin_time)
+    moved_at: datetime | None = None
+    for newer, older in pairwise(revisions):
+        before = Contract.model_validate(older.content["contract"])
+        if (before.checkin_weekday, before.checkin_time) != schedule:
+            moved_at = newer.created_at
+            break
+    calendar = calendar_for(session, role.team_id, role.hiring_manager_id)
+    first = first_checkin(role.created_at, *schedule, calendar)
+    if moved_at is None:
+        return first
+    return max(first, next_occurrence(moved_at, *schedule, calendar))

@@ -1,8 +1,9 @@
 """Interviews: logging, editing and cancelling them, and the obligations they create.
 
 Logging an interview gives each interviewer a feedback obligation, due ``turnaround``
-working hours after the interview ends in *their own* calendar, and gives the recruiter a
-candidate-update obligation (the contract's "candidate updates within N working days").
+working hours after the interview ends in *their own* calendar (moved into their working
+hours), and gives the recruiter a candidate-update obligation (the contract's "candidate
+updates within N working days").
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from bot.services import roles as role_service
 from bot.services import timeline
 from bot.services.obligations import calendar_for
 from bot.services.timeline import Event
-from bot.services.working_time import WorkCalendar, add_working_hours
+from bot.services.working_time import WorkCalendar, due_after
 
 KINDS = {
     "screen": "Phone screen",
@@ -53,7 +54,7 @@ class InterviewTimes:
 
 def feedback_due_at(ends_at: datetime, turnaround_hours: int, calendar: WorkCalendar) -> datetime:
     """Feedback is due ``turnaround_hours`` working hours after the interview ends."""
-    return add_working_hours(ends_at, turnaround_hours, calendar)
+    return due_after(ends_at, turnaround_hours, calendar)
 
 
 def _feedback_key(interview_id: int, interviewer_id: str) -> str:
@@ -94,7 +95,7 @@ def _open_candidate_update(
         subject_key=f"candidate:{interview.candidate_id}:interview:{interview.id}",
         owner_id=role.recruiter_id,
         starts_at=interview.ends_at,
-        due_at=add_working_hours(interview.ends_at, 24 * days, calendar),
+        due_at=due_after(interview.ends_at, 24 * days, calendar),
         now=now,
         interview_id=interview.id,
         candidate_id=interview.candidate_id,
@@ -211,7 +212,7 @@ def reschedule_interview(
             session,
             update_obligation,
             starts_at=ends_at,
-            due_at=add_working_hours(ends_at, 24 * brief.contract.candidate_update_days, calendar),
+            due_at=due_after(ends_at, 24 * brief.contract.candidate_update_days, calendar),
         )
     timeline.record(
         session,

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date, time
+from datetime import date, time, timedelta
 from typing import Any
 
 from pydantic import ValidationError
 
+from bot.blocks.dates import plain_date
 from bot.models import Person, Side
 from bot.services.brief import (
     MAX_ITEM_LENGTH,
@@ -26,11 +27,21 @@ from bot.services.brief import (
     Responsibility,
     Stage,
     Urgency,
+    default_plan,
     default_responsibilities,
+    turnaround_text,
+)
+from bot.services.working_time import (
+    WorkCalendar,
+    next_working_day,
+    working_day_on_or_after,
+    working_day_on_or_before,
 )
 from bot.slack.ids import Field, plan_date_field, plan_owner_field, responsibility_field
 
 MAX_PANEL = 20
+DEFAULT_TIME_TO_FILL = timedelta(days=60)
+DEFAULT_SLATE_AFTER = timedelta(days=14)
 CHANNEL_EXISTING = "existing"
 CHANNEL_CREATE = "create"
 
@@ -55,6 +66,30 @@ class ChannelFacts:
     is_member: bool
     is_archived: bool
     is_im: bool = False
+    # Whether the person running the kickoff is in the channel (None: Slack did not say).
+    requester_is_member: bool | None = None
+
+
+@dataclass(frozen=True)
+class ProposedDates:
+    """The dates the contract step offers until the person picks others: all working days."""
+
+    slate_due: date
+    plan: list[PlanItem]
+
+
+def default_target_date(today: date, calendar: WorkCalendar) -> date:
+    """The target fill date offered at step 2: about two months out, on a working day."""
+    return working_day_on_or_after(today + DEFAULT_TIME_TO_FILL, calendar)
+
+
+def proposed_dates(today: date, target_fill_date: date, calendar: WorkCalendar) -> ProposedDates:
+    """The first slate about two weeks out (never after the target) and the plan's stages,
+    each on a working day of ``calendar``."""
+    slate = working_day_on_or_after(today + DEFAULT_SLATE_AFTER, calendar)
+    if slate > target_fill_date:
+        slate = max(working_day_on_or_before(target_fill_date, calendar), today)
+    return ProposedDates(slate, default_plan(today, target_fill_date, calendar))
 
 
 def _text(values: dict[str, Any], key: str) -> str:
@@ -125,8 +160,14 @@ def validate_role_step(
     *,
     people: dict[str, Person | None],
     channel: ChannelFacts | None,
+    require_membership: bool = True,
 ) -> StepResult:
-    """Step 1: title, level, location, headcount, the two sides, the channel, the panel."""
+    """Step 1: title, level, location, headcount, the two sides, the channel, the panel.
+
+    A new role may use an existing channel only if the person running the kickoff is in it
+    (``require_membership``): Tandem invites both sides and the panel there on their word.
+    An edit keeps the role's channel, so it is not asked again.
+    """
     result = StepResult()
     title = _text(values, Field.TITLE)
     if not title:
@@ -179,6 +220,16 @@ def validate_role_step(
             result.errors[Field.CHANNEL] = (
                 f"Tandem is not a member of the private channel #{channel.name}. Add it by "
                 "typing /invite @Tandem in that channel, then submit again."
+            )
+        elif require_membership and channel.requester_is_member is not True:
+            # Tandem invites both sides and the panel there: only on the word of a member.
+            result.errors[Field.CHANNEL] = (
+                f"You are not a member of #{channel.name}, so Tandem will not post the brief "
+                "there or invite anyone into it. Join it first, pick a channel you are in, or "
+                "choose “Create a new channel”."
+                if channel.requester_is_member is False
+                else f"Tandem could not check that you are a member of #{channel.name}. Try "
+                "again, or pick a channel you are in."
             )
     panel = list(dict.fromkeys(values.get(Field.PANEL) or []))
     if len(panel) > MAX_PANEL:
@@ -249,7 +300,7 @@ def validate_plan(values: dict[str, Any], *, today: date, target_fill_date: date
                 result.errors[plan_date_field(stage)] = "This date is in the past."
             elif when > target_fill_date:
                 result.errors[plan_date_field(stage)] = (
-                    f"This is after the target fill date ({target_fill_date.isoformat()})."
+                    f"This is after the target fill date ({plain_date(target_fill_date)})."
                 )
             elif previous is not None and when < previous:
                 result.errors[plan_date_field(stage)] = "This stage ends before the one above it."
@@ -266,14 +317,21 @@ def validate_plan(values: dict[str, Any], *, today: date, target_fill_date: date
 
 
 def validate_contract_step(
-    values: dict[str, Any], *, today: date, target_fill_date: date
+    values: dict[str, Any], *, today: date, target_fill_date: date, calendar: WorkCalendar
 ) -> StepResult:
-    """Step 3: the collaboration contract, the responsibility matrix and the plan."""
+    """Step 3: the collaboration contract, the responsibility matrix and the plan.
+
+    ``calendar`` is the recruiter's: the first slate is due at the end of one of their working
+    days, so a weekend or a public holiday is refused (with the next working day named)
+    rather than silently moved — the contract then says exactly what both sides agreed to.
+    """
     result = StepResult()
     turnaround_raw = values.get(Field.TURNAROUND) or "48"
     turnaround = int(turnaround_raw) if turnaround_raw.isdigit() else 0
     if turnaround not in TURNAROUND_CHOICES:
-        result.errors[Field.TURNAROUND] = "Pick 24, 48 or 72 working hours."
+        result.errors[Field.TURNAROUND] = (
+            "Pick " + ", ".join(turnaround_text(h) for h in TURNAROUND_CHOICES) + "."
+        )
     day_raw = values.get(Field.CHECKIN_DAY) or "0"
     weekday = int(day_raw) if day_raw.isdigit() else -1
     if not 0 <= weekday <= 4:
@@ -292,6 +350,15 @@ def validate_contract_step(
         result.errors[Field.SLATE_DUE] = "The first slate date is in the past."
     elif slate_due is not None and slate_due > target_fill_date:
         result.errors[Field.SLATE_DUE] = "The first slate is due after the target fill date."
+    elif slate_due is not None and not calendar.is_working_day(slate_due):
+        suggested = next_working_day(slate_due, calendar)
+        if suggested > target_fill_date:
+            suggested = working_day_on_or_before(slate_due, calendar)
+        result.errors[Field.SLATE_DUE] = (
+            f"{plain_date(slate_due)} is not a working day (weekend or public holiday); "
+            f"the first slate is due at 18:00 on a working day. Pick one, e.g. "
+            f"{plain_date(suggested)}."
+        )
     updates = _int(result, values, Field.CANDIDATE_UPDATE_DAYS, "Candidate updates", 1, 10)
     review = _int(result, values, Field.RESUME_REVIEW_DAYS, "Résumé review", 1, 10)
 

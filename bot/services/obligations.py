@@ -252,6 +252,22 @@ def check_first_slate(session: Session, role: Role, *, now: datetime, actor_id: 
             )
 
 
+def has_obligation(session: Session, *, role: Role, user_id: str) -> bool:
+    """Whether the role ever asked ``user_id`` for something (open or not)."""
+    return (
+        session.scalar(
+            select(Obligation.id)
+            .where(
+                Obligation.team_id == role.team_id,
+                Obligation.role_id == role.id,
+                Obligation.owner_id == user_id,
+            )
+            .limit(1)
+        )
+        is not None
+    )
+
+
 def is_muted(session: Session, *, team_id: str, role_id: int, user_id: str) -> bool:
     return (
         session.scalar(

@@ -17,7 +17,7 @@ from bot.services import obligations as obligation_service
 from bot.services import roles as role_service
 from bot.services.candidates import NewCandidate
 from bot.services.obligations import calendar_for
-from bot.services.working_time import add_working_hours
+from bot.services.working_time import due_after
 
 NEEDS_REVIEW = {CandidateStage.SOURCED, CandidateStage.SCREENING}
 
@@ -38,7 +38,7 @@ def add_candidate(
             subject_key=f"candidate:{candidate.id}",
             owner_id=role.hiring_manager_id,
             starts_at=now,
-            due_at=add_working_hours(now, 24 * days, calendar),
+            due_at=due_after(now, 24 * days, calendar),
             now=now,
             candidate_id=candidate.id,
         )

@@ -7,7 +7,7 @@ Everything is scoped by ``team_id``: a role id from another workspace is simply 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
@@ -38,9 +38,7 @@ from bot.services.brief import (
 )
 from bot.services.people import get_person, person_zone
 from bot.services.timeline import Event
-
-# A dated commitment is due at the end of the owner's working day.
-END_OF_WORKING_DAY = time(17, 0)
+from bot.services.working_time import WorkCalendar, end_of_working_day
 
 
 class RoleNotFound(Exception):
@@ -112,6 +110,16 @@ def revision_numbers(session: Session, acks: list[Acknowledgement]) -> dict[int,
 # -- permissions ------------------------------------------------------------------------------
 
 
+def is_on_role(session: Session, role: Role, user_id: str) -> bool:
+    """The recruiter, the HM, someone on the current panel, or anyone the role has asked for
+    something (an interviewer added to one interview, say)."""
+    if user_id in (role.recruiter_id, role.hiring_manager_id):
+        return True
+    if user_id in current_brief(session, role).panel:
+        return True
+    return obligation_service.has_obligation(session, role=role, user_id=user_id)
+
+
 def may_edit(role: Role, user_id: str, person: Person | None) -> bool:
     """The role's recruiter or HM, or a workspace admin (product.md §6)."""
     if user_id in (role.recruiter_id, role.hiring_manager_id):
@@ -131,8 +139,10 @@ def _commitments(
     now: datetime,
 ) -> list[Commitment]:
     contract = brief.contract
-    recruiter_zone = person_zone(people.get(brief.recruiter_id))
-    slate_due = datetime.combine(contract.slate_due, END_OF_WORKING_DAY, tzinfo=recruiter_zone)
+    # A date-only commitment is due at the end of that working day, on the owner's clock.
+    slate_due = end_of_working_day(
+        contract.slate_due, WorkCalendar(person_zone(people.get(brief.recruiter_id)))
+    )
     specs: list[tuple[CommitmentKind, Side, str, dict[str, Any], datetime | None]] = [
         (
             CommitmentKind.FIRST_SLATE,
@@ -337,10 +347,8 @@ class AgreeOutcome(StrEnum):
 def agree_to_contract(session: Session, *, role: Role, user_id: str, now: datetime) -> AgreeOutcome:
     """Record one side's agreement; the contract is signed when both sides have agreed."""
     if user_id not in (role.recruiter_id, role.hiring_manager_id):
-        raise NotAllowed(
-            f"Only the role's recruiter (<@{role.recruiter_id}>) and hiring manager "
-            f"(<@{role.hiring_manager_id}>) can agree to its contract."
-        )
+        # Says nothing about the role (not even who its two sides are) to someone not on it.
+        raise NotAllowed("Only the role's recruiter and hiring manager can agree to its contract.")
     changed = False
     if user_id == role.recruiter_id and role.recruiter_agreed_at is None:
         role.recruiter_agreed_at = now
@@ -366,7 +374,10 @@ def acknowledge_change(
         raise RoleNotFound(f"acknowledgement {acknowledgement_id}")
     role = get_role(session, team_id=team_id, role_id=ack.role_id)
     if ack.requested_from != user_id:
-        raise NotAllowed(f"This change is waiting for <@{ack.requested_from}> to acknowledge it.")
+        raise NotAllowed(
+            "This change is waiting for someone else to acknowledge it; only the person it "
+            "names can."
+        )
     if ack.acknowledged_at is not None:
         return role, ack, False
     ack.acknowledged_at = now

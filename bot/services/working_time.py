@@ -5,8 +5,10 @@ public holidays) in the person's own time zone, and skip the other days entirely
 after Monday 10:00 is Wednesday 10:00; 24 hours after Friday 15:00 is Monday 15:00.
 
 Counting happens on the local wall clock, so a daylight-saving change never moves a due time
-by an hour (10:00 stays 10:00). Delivery is a separate rule: messages go out only between
-09:00 and 18:00 on a working day of the recipient.
+by an hour (10:00 stays 10:00). A due time that lands outside the person's working hours
+(09:00–18:00 on a working day) moves to the start of their next working hours, so nobody is
+due at 01:00; a date-only commitment is due at 18:00 on that date. Delivery is a separate
+rule: messages go out only between 09:00 and 18:00 on a working day of the recipient.
 """
 
 from __future__ import annotations
@@ -93,6 +95,50 @@ def add_working_hours(start: datetime, hours: float, calendar: WorkCalendar) -> 
                 return calendar.aware(cursor + remaining)
             remaining -= available
         cursor = datetime.combine(cursor.date() + timedelta(days=1), time())
+
+
+def within_working_hours(moment: datetime, calendar: WorkCalendar) -> datetime:
+    """``moment`` if it falls in 09:00–18:00 (both included) of a working day, else the start
+    of the person's next working hours.
+
+    18:00 itself is kept: it is the end of the working day, when date-only commitments fall due.
+    """
+    wall = calendar.local(moment)
+    if calendar.is_working_day(wall.date()) and DAY_START <= wall.time() <= DAY_END:
+        return moment
+    day = wall.date()
+    if not (calendar.is_working_day(day) and wall.time() < DAY_START):
+        day = next_working_day(day, calendar)
+    return calendar.aware(datetime.combine(day, DAY_START))
+
+
+def due_after(start: datetime, hours: float, calendar: WorkCalendar) -> datetime:
+    """When something owed ``hours`` working hours after ``start`` is due: counted on working
+    days, then moved into the owner's working hours."""
+    return within_working_hours(add_working_hours(start, hours, calendar), calendar)
+
+
+def end_of_working_day(day: date, calendar: WorkCalendar) -> datetime:
+    """18:00 local on ``day``: when a date-only commitment ("by Friday") is due."""
+    return calendar.aware(datetime.combine(day, DAY_END))
+
+
+def next_working_day(day: date, calendar: WorkCalendar) -> date:
+    """The first working day after ``day``."""
+    day += timedelta(days=1)
+    while not calendar.is_working_day(day):
+        day += timedelta(days=1)
+    return day
+
+
+def working_day_on_or_after(day: date, calendar: WorkCalendar) -> date:
+    return day if calendar.is_working_day(day) else next_working_day(day, calendar)
+
+
+def working_day_on_or_before(day: date, calendar: WorkCalendar) -> date:
+    while not calendar.is_working_day(day):
+        day -= timedelta(days=1)
+    return day
 
 
 def subtract_working_hours(end: datetime, hours: float, calendar: WorkCalendar) -> datetime:

@@ -23,9 +23,9 @@ from bot.blocks.brief import BriefView, brief_message
 from bot.db import SessionFactory
 from bot.models import Role
 from bot.services import brief_posts, timeline
+from bot.services import checkins as checkin_service
 from bot.services import roles as role_service
 from bot.services.brief import BriefContent
-from bot.services.people import get_person
 from bot.services.timeline import Event
 
 logger = logging.getLogger(__name__)
@@ -49,7 +49,6 @@ class PublishResult:
 def build_brief_view(session: Session, role: Role) -> BriefView:
     revision = role_service.current_revision(session, role)
     pending = role_service.pending_acknowledgements(session, role)
-    hiring_manager = get_person(session, role.team_id, role.hiring_manager_id)
     return BriefView(
         role=role,
         brief=BriefContent.model_validate(revision.content),
@@ -59,7 +58,7 @@ def build_brief_view(session: Session, role: Role) -> BriefView:
         commitments=role_service.open_commitments(session, role),
         pending=pending,
         pending_revision_numbers=role_service.revision_numbers(session, pending),
-        hiring_manager_tz=hiring_manager.tz if hiring_manager else "UTC",
+        checkins_from=checkin_service.schedule_start(session, role),
     )
 
 

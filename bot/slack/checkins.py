@@ -62,21 +62,29 @@ def post_checkin(
     return True
 
 
-def remind_party(
-    client: WebClient, sessions: SessionFactory, party_id: int, *, now: datetime
-) -> bool:
-    """Mention a silent party once in the check-in's thread, within their working hours."""
+def remind_checkin(
+    client: WebClient, sessions: SessionFactory, checkin_id: int, *, now: datetime
+) -> int:
+    """Mention the check-in's silent parties once, in one thread message; returns how many.
+
+    It goes out once it is working hours for one of them; the others whose reply is overdue
+    too are mentioned in the same message (a channel post, like an escalation, not a DM), so
+    two silent people get one reminder rather than two.
+    """
     with sessions.begin() as session:
-        party = session.get(CheckInParty, party_id)
-        assert party is not None
-        if next_delivery_time(now, calendar_for(session, party.team_id, party.user_id)) > now:
-            return False
-        if not checkin_service.claim_reminder(session, party_id, now=now):
-            return False
-        checkin = session.get(CheckIn, party.checkin_id)
+        due = checkin_service.parties_to_remind(session, checkin_id, now=now)
+        if not any(
+            next_delivery_time(now, calendar_for(session, p.team_id, p.user_id)) <= now for p in due
+        ):
+            return 0
+        claimed = [p for p in due if checkin_service.claim_reminder(session, p.id, now=now)]
+        if not claimed:
+            return 0
+        checkin = session.get(CheckIn, checkin_id)
         assert checkin is not None and checkin.posted_at is not None
-        text, blocks = reminder_message(party.user_id, checkin.posted_at)
+        text, blocks = reminder_message([p.user_id for p in claimed], checkin.posted_at)
         channel_id, thread_ts = checkin.channel_id, checkin.message_ts
+        party_ids = [p.id for p in claimed]
     try:
         client.chat_postMessage(channel=channel_id, thread_ts=thread_ts, text=text, blocks=blocks)
     except SlackApiError as exc:
@@ -84,10 +92,11 @@ def remind_party(
         with sessions.begin() as session:
             session.execute(
                 update(CheckInParty)
-                .where(CheckInParty.id == party_id)
+                .where(CheckInParty.id.in_(party_ids))
                 .values(reminder_claimed_at=None)
             )
-        return False
+        return 0
     with sessions.begin() as session:
-        checkin_service.record_reminded(session, party_id, now=now)
-    return True
+        for party_id in party_ids:
+            checkin_service.record_reminded(session, party_id, now=now)
+    return len(party_ids)

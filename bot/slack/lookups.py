@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from typing import Any
 
 from slack_sdk import WebClient
@@ -28,6 +29,31 @@ def user_fetcher(client: WebClient) -> UserFetcher:
     return fetch
 
 
+# conversations.members pages; a channel past this many members is not a role's shared
+# channel, and a view submission must be answered within 3 seconds.
+MEMBER_PAGE_SIZE = 1000
+MAX_MEMBER_PAGES = 5
+
+
+def is_channel_member(client: WebClient, channel_id: str, user_id: str) -> bool | None:
+    """Whether ``user_id`` is in the channel; None when Slack will not say (or it is huge)."""
+    cursor: str | None = None
+    for _ in range(MAX_MEMBER_PAGES):
+        try:
+            page = client.conversations_members(
+                channel=channel_id, limit=MEMBER_PAGE_SIZE, cursor=cursor
+            )
+        except SlackApiError as exc:
+            logger.info("conversations.members %s: %s", channel_id, exc.response.get("error"))
+            return None
+        if user_id in (page.get("members") or []):
+            return True
+        cursor = (page.get("response_metadata") or {}).get("next_cursor") or None
+        if cursor is None:
+            return False
+    return None
+
+
 def channel_facts(client: WebClient, channel_id: str) -> ChannelFacts | None:
     """What a picked channel is, or None when Tandem cannot see it."""
     if channel_id.startswith("D"):
@@ -44,3 +70,23 @@ def channel_facts(client: WebClient, channel_id: str) -> ChannelFacts | None:
         is_archived=bool(info.get("is_archived")),
         is_im=bool(info.get("is_im")),
     )
+
+
+def with_requester(client: WebClient, facts: ChannelFacts, user_id: str) -> ChannelFacts:
+    """``facts`` plus whether ``user_id`` is in the channel — asked only of a channel Tandem
+    may use at all (Slack lists a private channel's members only to its members)."""
+    if facts.is_im or facts.is_archived or (facts.is_private and not facts.is_member):
+        return facts
+    return replace(facts, requester_is_member=is_channel_member(client, facts.channel_id, user_id))
+
+
+def may_invite_on_behalf(client: WebClient, channel_id: str, user_id: str) -> bool:
+    """Whether Tandem may invite people into the channel because ``user_id`` asked: any
+    public channel; a private one only when they are in it (its members chose them)."""
+    try:
+        info = client.conversations_info(channel=channel_id)["channel"]
+    except SlackApiError:
+        return False
+    if not info.get("is_private"):
+        return True
+    return is_channel_member(client, channel_id, user_id) is True

@@ -33,6 +33,7 @@ from bot.models import (
 from bot.services import nudges as nudge_service
 from bot.services import roles as role_service
 from bot.services import timeline
+from bot.services.brief import turnaround_text, working_days
 from bot.services.candidates import candidate_count, label
 from bot.services.interviews import KINDS
 from bot.services.obligations import calendar_for
@@ -54,11 +55,10 @@ def _terms(session: Session, obligation: Obligation, role: Role) -> str:
         return f"{wanted} candidates; {count} added so far"
     contract = role_service.current_brief(session, role).contract
     if obligation.kind == ObligationKind.FEEDBACK:
-        return f"{contract.feedback_turnaround_hours} working hours"
+        return turnaround_text(contract.feedback_turnaround_hours)
     if obligation.kind == ObligationKind.RESUME_REVIEW:
-        days = contract.resume_review_days
-        return f"résumé review within {days} working day{'s' if days != 1 else ''}"
-    return f"candidate updates within {contract.candidate_update_days} working days"
+        return f"résumé review within {working_days(contract.resume_review_days)}"
+    return f"candidate updates within {working_days(contract.candidate_update_days)}"
 
 
 def build_item(session: Session, nudge: Nudge, *, in_channel: bool) -> NudgeItem:
