@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from freezegun import freeze_time
 from slack_sdk import WebClient
 
 from bot.demo import STEPS, DemoResult, run_demo
@@ -25,6 +26,7 @@ from bot.manifest import load_manifest
 from bot.sandbox.slack_standin import BOT_USER_ID, SlackStandin
 from bot.scheduler.registry import all_jobs
 from bot.slack.ids import Action, Callback, Command
+from tests.conftest import session_today
 from tests.harness import Tandem
 
 # Declared or handled by Tandem but deliberately not in the story, each with the reason.
@@ -66,11 +68,13 @@ class Run:
 
 
 @pytest.fixture(scope="module")
-def run(tmp_path_factory: pytest.TempPathFactory) -> Run:
-    """The demo, played once in this process for every test of this module."""
+def run(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest) -> Run:
+    """The demo, played once in this process for every test of this module, from the
+    session's "today" (the demo's own clock then moves through its story)."""
     out, progress = io.StringIO(), io.StringIO()
     html_path = tmp_path_factory.mktemp("demo") / "demo.html"
-    result = run_demo(out=out, progress=progress, html_path=html_path)
+    with freeze_time(session_today(request.config), tick=True):
+        result = run_demo(out=out, progress=progress, html_path=html_path)
     print(f"\ntandem demo played in {result.elapsed_seconds:.2f} s")
     return Run(result, out.getvalue(), progress.getvalue(), html_path.read_text("utf-8"))
 
