@@ -82,7 +82,9 @@ def test_done_when_the_whole_ladder_runs_once_and_never_at_night(
         (at(0, 10), 1),  # the Submit feedback DM when the interview ends
         (at(0, 23), 1),
         (at(1, 10), 1),
-        (at(2, 6), 1),  # the reminder is due at 06:00 but waits for the working day
+        (at(1, 14, 59), 1),
+        (at(1, 15), 2),  # the reminder: 4 of the interviewer's working hours before the due time
+        (at(2, 6), 2),
         (at(2, 9), 2),
         (at(2, 9, 30), 2),
         (at(2, 10), 3),  # overdue at the due time
@@ -104,7 +106,7 @@ def test_done_when_the_whole_ladder_runs_once_and_never_at_night(
     sent = {n.kind: n.sent_at for n in nudges(tandem) if n.recipient_id == INTERVIEWER}
     assert sent == {
         "request": at(0, 10),
-        "reminder": at(2, 9),
+        "reminder": at(1, 15),
         "overdue": at(2, 10),
         "escalation": at(3, 10),
     }
@@ -332,8 +334,8 @@ def test_away_status_waits_for_the_next_working_morning(tandem: Tandem, intervie
 def test_snooze_holds_reminders_but_not_the_escalation(tandem: Tandem, interview: int) -> None:
     run_jobs(tandem, at(0, 10))
     obligation = feedback_obligation(tandem, INTERVIEWER)
-    # Pressed on Wednesday 07:00 New York: the reminder (06:00, held for quiet hours) and the
-    # overdue DM (10:00) wait one working day, then go as one message: overdue.
+    # Pressed on Wednesday 07:00 New York: the reminder (due Tuesday 15:00, not sent yet) and
+    # the overdue DM (10:00) wait one working day, then go as one message: overdue.
     with freeze_time(at(2, 7), tick=True):
         answer = press(tandem, INTERVIEWER, Action.SNOOZE, str(obligation.id))
         refused = press(tandem, RECRUITER, Action.SNOOZE, str(obligation.id))

@@ -10,10 +10,10 @@ import pytest
 from bot.services.working_time import (
     WorkCalendar,
     add_working_hours,
+    before_in_working_hours,
     is_away,
     next_delivery_time,
     next_working_morning,
-    subtract_working_hours,
     working_hours_between,
 )
 
@@ -87,12 +87,28 @@ def test_zones_on_both_sides_of_the_date_line() -> None:
     assert wall(kiribati, add_working_hours(instant, 24, kiribati)) == ("Tue", "2026-12-08 00:00")
 
 
-def test_subtracting_is_the_inverse_of_adding() -> None:
-    start = local(NEW_YORK, 2026, 12, 4, 15)
-    due = add_working_hours(start, 24, NEW_YORK)
-    assert subtract_working_hours(due, 24, NEW_YORK) == start
-    four_before = subtract_working_hours(local(NEW_YORK, 2026, 12, 7, 2), 4, NEW_YORK)
-    assert wall(NEW_YORK, four_before) == ("Fri", "2026-12-04 22:00")
+def test_a_reminder_lead_is_counted_in_working_hours() -> None:
+    # 4 working hours before Wednesday 09:00 is Tuesday 14:00, not Wednesday 05:00.
+    due = local(NEW_YORK, 2026, 12, 9, 9)
+    assert wall(NEW_YORK, before_in_working_hours(due, 4, NEW_YORK)) == ("Tue", "2026-12-08 14:00")
+    # Inside the day it is plain subtraction; across a weekend it skips Saturday and Sunday.
+    noon = local(NEW_YORK, 2026, 12, 9, 15)
+    assert wall(NEW_YORK, before_in_working_hours(noon, 4, NEW_YORK)) == ("Wed", "2026-12-09 11:00")
+    monday = local(NEW_YORK, 2026, 12, 7, 10)
+    assert wall(NEW_YORK, before_in_working_hours(monday, 4, NEW_YORK)) == (
+        "Fri",
+        "2026-12-04 15:00",
+    )
+    # A due time at night counts back from the end of that working day.
+    night = local(NEW_YORK, 2026, 12, 9, 23)
+    assert wall(NEW_YORK, before_in_working_hours(night, 4, NEW_YORK)) == (
+        "Wed",
+        "2026-12-09 14:00",
+    )
+    # Holidays are skipped like weekends (Christmas Day 2026 is a Friday).
+    us = WorkCalendar(ZoneInfo("America/New_York"), "US")
+    after_christmas = local(us, 2026, 12, 28, 10)
+    assert wall(us, before_in_working_hours(after_christmas, 4, us)) == ("Thu", "2026-12-24 15:00")
 
 
 def test_working_hours_between_skips_weekends() -> None:

@@ -29,7 +29,7 @@ from bot.services import timeline
 from bot.services.candidates import candidate_count
 from bot.services.people import get_person, person_zone
 from bot.services.timeline import Event
-from bot.services.working_time import WorkCalendar, add_working_hours, subtract_working_hours
+from bot.services.working_time import WorkCalendar, add_working_hours, before_in_working_hours
 
 REMINDER_LEAD_HOURS = 4
 ESCALATION_AFTER_HOURS = 24
@@ -50,7 +50,7 @@ def ladder(
     rungs: list[tuple[NudgeKind, datetime, bool]] = []
     if obligation.kind in WITH_REQUEST:
         rungs.append((NudgeKind.REQUEST, obligation.starts_at, True))
-    reminder = subtract_working_hours(obligation.due_at, REMINDER_LEAD_HOURS, calendar)
+    reminder = before_in_working_hours(obligation.due_at, REMINDER_LEAD_HOURS, calendar)
     if reminder > obligation.starts_at:
         rungs.append((NudgeKind.REMINDER, reminder, False))
     rungs.append((NudgeKind.OVERDUE, obligation.due_at, True))

@@ -141,19 +141,23 @@ def working_day_on_or_before(day: date, calendar: WorkCalendar) -> date:
     return day
 
 
-def subtract_working_hours(end: datetime, hours: float, calendar: WorkCalendar) -> datetime:
-    """The moment that is ``hours`` working hours before ``end``."""
+def before_in_working_hours(end: datetime, hours: float, calendar: WorkCalendar) -> datetime:
+    """The moment ``hours`` of the person's working hours (09:00–18:00 of working days)
+    before ``end``. A reminder timed this way lands while they are at work: 4 hours before a
+    Wednesday 09:00 due time is Tuesday 14:00, not Wednesday 05:00 (which would wait for
+    09:00 and arrive together with the overdue notice)."""
     remaining = timedelta(hours=hours)
     wall = calendar.local(end)
     day = wall.date()
-    available = wall - datetime.combine(day, time())
+    cursor = min(max(wall.time(), DAY_START), DAY_END)
     while True:
         if calendar.is_working_day(day):
+            available = datetime.combine(day, cursor) - datetime.combine(day, DAY_START)
             if remaining <= available:
-                return calendar.aware(datetime.combine(day, time()) + available - remaining)
+                return calendar.aware(datetime.combine(day, cursor) - remaining)
             remaining -= available
         day -= timedelta(days=1)
-        available = timedelta(days=1)
+        cursor = DAY_END
 
 
 def working_hours_between(start: datetime, end: datetime, calendar: WorkCalendar) -> float:
