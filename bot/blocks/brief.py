@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from bot.blocks.dates import plain_date, slack_datetime
 from bot.blocks.text import context, divider, escape_mrkdwn, header, section
+from bot.dates import plain_date, slack_datetime
 from bot.models import Acknowledgement, Commitment, CommitmentKind, Role, Side
 from bot.services.brief import (
     STAGE_LABELS,

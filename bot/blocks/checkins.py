@@ -6,9 +6,9 @@ import json
 from datetime import datetime
 from typing import Any
 
-from bot.blocks.dates import slack_datetime
 from bot.blocks.inputs import static_select, text_input, time_picker
 from bot.blocks.text import context, escape_mrkdwn, plain, section
+from bot.dates import slack_datetime
 from bot.services.brief import WEEKDAYS
 from bot.services.checkin_summary import Summary
 from bot.slack.ids import Action, Callback

@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from bot.blocks.dates import slack_datetime
 from bot.blocks.inputs import radio_buttons, static_select, text_input
 from bot.blocks.text import context, divider, escape_mrkdwn, header, plain, section
+from bot.dates import slack_datetime
 from bot.models import Feedback, Recommendation
 from bot.services.feedback import (
     NICE_NOTES_FIELD,

@@ -7,9 +7,9 @@ from datetime import date, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from bot.blocks.dates import slack_datetime, zone_label
 from bot.blocks.inputs import date_picker, static_select, text_input, time_picker, users_select
 from bot.blocks.text import context, escape_mrkdwn, plain, section
+from bot.dates import slack_datetime, zone_label
 from bot.models import Candidate, CandidateStage
 from bot.services import hiring_forms as f
 from bot.services.brief import turnaround_text

@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from bot.blocks.dates import slack_datetime
 from bot.blocks.text import context, escape_mrkdwn, header, section
+from bot.dates import slack_datetime
 from bot.models import NudgeKind, ObligationKind
 from bot.slack.ids import Action
 

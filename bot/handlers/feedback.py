@@ -10,10 +10,10 @@ from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 from sqlalchemy.orm import Session
 
-from bot.blocks.dates import slack_datetime
 from bot.blocks.feedback import FeedbackContext, feedback_modal, thanks_view
 from bot.blocks.kickoff import message_view
 from bot.clock import utcnow
+from bot.dates import slack_datetime
 from bot.db import SessionFactory
 from bot.handlers.common import action_value, tell
 from bot.models import (

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, Field
 
-from bot.blocks.dates import plain_date
+from bot.dates import plain_date
 from bot.models import Side
 from bot.services.working_time import (
     WorkCalendar,

@@ -15,7 +15,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from bot.blocks.dates import plain_date
+from bot.dates import plain_date
 from bot.models import Person, Side
 from bot.services.brief import (
     MAX_ITEM_LENGTH,

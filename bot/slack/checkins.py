@@ -10,7 +10,7 @@ from slack_sdk.errors import SlackApiError
 from sqlalchemy import update
 
 from bot.blocks.checkins import checkin_message, reminder_message
-from bot.blocks.dates import plain_date
+from bot.dates import plain_date
 from bot.db import SessionFactory
 from bot.models import CheckIn, CheckInParty, Role
 from bot.services import checkin_summary

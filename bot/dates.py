@@ -1,4 +1,5 @@
-"""Dates and times as people read them, in one shape everywhere: "Monday, December 7th, 2026".
+"""Dates and times as people read them (pure text: Block Kit builders and the services' own
+messages both use it), in one shape everywhere: "Monday, December 7th, 2026".
 
 A moment (a due time, when something was posted) goes out as ``<!date^…|fallback>`` so each
 reader sees it in their own time zone; Slack renders ``{date_long_pretty}`` as that shape (or
