@@ -28,6 +28,7 @@ from bot.models.role import (
     Side,
     TimelineEntry,
 )
+from bot.models.submissions import ViewSubmission
 from bot.models.workspace import Person, Workspace
 
 __all__ = [
@@ -60,6 +61,7 @@ __all__ = [
     "StageChange",
     "TimelineEntry",
     "UTCDateTime",
+    "ViewSubmission",
     "Workspace",
     "slack_oauth",
 ]

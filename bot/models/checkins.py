@@ -35,6 +35,8 @@ class CheckIn(Base):
     skip_reason: Mapped[str | None] = mapped_column(String(500))
     # Both sides replied within one working day (None until that is known).
     both_replied_on_time: Mapped[bool | None] = mapped_column(Boolean)
+    # "on_time" or "late" once both sides replied (a late reply still counts, as late).
+    participation: Mapped[str | None] = mapped_column(String(8))
 
 
 class CheckInParty(Base):
