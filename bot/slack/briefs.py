@@ -60,6 +60,7 @@ def build_brief_view(session: Session, role: Role) -> BriefView:
         pending=pending,
         pending_revision_numbers=role_service.revision_numbers(session, pending),
         hiring_manager_tz=hiring_manager.tz if hiring_manager else "UTC",
+        contract=role_service.contract_status(session, role),
     )
 
 
