@@ -159,13 +159,8 @@ def handle_feedback_submission(
             first = feedback_service.submit(
                 session, obligation=obligation, answers=checked.answers, now=now
             )
-            others = (
-                feedback_service.panel_feedback(
-                    session,
-                    candidate_id=obligation.candidate_id or 0,
-                    viewer_id=obligation.owner_id,
-                )
-                or []
+            others = feedback_service.panel_feedback(
+                session, candidate_id=obligation.candidate_id or 0, viewer_id=obligation.owner_id
             )
             thanks = thanks_view(ctx.candidate_name, others, first)
             team_id, interview_id = obligation.team_id, obligation.interview_id

@@ -35,7 +35,7 @@ from bot.services import hiring_forms
 from bot.services import interviews as interview_service
 from bot.services import roles as role_service
 from bot.services.candidates import CandidateNotFound, label
-from bot.services.interviews import InterviewNotFound
+from bot.services.interviews import InterviewCancelled, InterviewNotFound
 from bot.services.obligations import calendar_for
 from bot.services.people import get_person, person_zone, refresh_people
 from bot.services.roles import NotAllowed, RoleNotFound
@@ -262,6 +262,8 @@ def handle_edit_interview(
             role = role_service.get_role(
                 session, team_id=interview.team_id, role_id=interview.role_id
             )
+            if interview.cancelled_at is not None:
+                raise InterviewCancelled(str(interview.id))
             form = _checked_interview(session, values, client, context, with_candidate=False)
             if not form.ok:
                 ack(response_action="errors", errors=form.errors)
@@ -276,11 +278,11 @@ def handle_edit_interview(
             starts_at, ends_at = form.times.resolve(
                 calendar_for(session, role.team_id, context.user_id)
             )
-            interview.kind = form.kind
             interview_service.reschedule_interview(
                 session,
                 role=role,
                 interview=interview,
+                kind=form.kind,
                 starts_at=starts_at,
                 ends_at=ends_at,
                 interviewers=form.interviewers,
@@ -292,6 +294,16 @@ def handle_edit_interview(
         ack(
             response_action="update",
             view=message_view("Edit interview", "That interview does not exist in this workspace."),
+        )
+        return
+    except InterviewCancelled:
+        ack(
+            response_action="update",
+            view=message_view(
+                "Edit interview",
+                "This interview was cancelled, so it can no longer be changed. "
+                "Log a new interview from the brief if it is happening after all.",
+            ),
         )
         return
     except NotAllowed as exc:

@@ -2,7 +2,7 @@
 
 from bot.models import slack_oauth
 from bot.models.base import Base, UTCDateTime
-from bot.models.checkins import CheckIn, CheckInParty, CheckInReply
+from bot.models.checkins import CheckIn, CheckInParty, CheckInReply, Participation
 from bot.models.events import ProcessedEvent
 from bot.models.hiring import (
     Candidate,
@@ -52,6 +52,7 @@ __all__ = [
     "NudgeKind",
     "Obligation",
     "ObligationKind",
+    "Participation",
     "Person",
     "ProcessedEvent",
     "Recommendation",
