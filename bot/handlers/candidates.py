@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from bot.blocks.hiring import (
     add_candidate_modal,
     candidate_note,
+    candidate_options,
     move_candidate_modal,
     move_note,
 )
@@ -33,7 +34,7 @@ from bot.services import hiring_forms, pipeline
 from bot.services.candidates import CandidateNotFound, label
 from bot.services.roles import NotAllowed, RoleNotFound
 from bot.slack.forms import read_values
-from bot.slack.ids import Action, Callback
+from bot.slack.ids import Action, Callback, Suggestion
 from bot.slack.metadata import BadPayload
 
 logger = logging.getLogger(__name__)
@@ -68,10 +69,9 @@ def handle_move_candidate_button(
     sessions: SessionFactory,
 ) -> None:
     def build(session: Session, role: Role) -> dict[str, Any] | str:
-        candidates = candidate_service.candidates_of(session, role)
-        if not candidates:
+        if not candidate_service.has_candidates(session, role):
             return "This role has no candidates yet — use *Add candidate* first."
-        return move_candidate_modal(role.id, candidates)
+        return move_candidate_modal(role.id)
 
     ack()
     open_for_editors(body, client, context, respond, sessions, what="move candidates", build=build)
@@ -173,7 +173,39 @@ def handle_move_candidate(
     thread_note(client, role, *note)
 
 
+def handle_candidate_options(
+    ack: Ack,
+    body: dict[str, Any],
+    client: WebClient,
+    context: BoltContext,
+    sessions: SessionFactory,
+) -> None:
+    """The candidate picker's options as the person types: candidates of the modal's role
+    only, and only for someone who may edit that role. ``private_metadata`` comes back from
+    the client, so the role is looked up in this workspace and the right is checked again."""
+    view = body.get("view") or {}
+    typed = str(body.get("value") or "")
+    try:
+        with sessions.begin() as session:
+            role = role_from_view(session, view, context)
+            if not may_edit_role(session, role, client, context):
+                ack(options=[])
+                return
+            found = candidate_service.search_candidates(
+                session,
+                role,
+                typed,
+                active_only=view.get("callback_id") == Callback.LOG_INTERVIEW,
+            )
+            options = candidate_options(found)
+    except (BadPayload, RoleNotFound):
+        ack(options=[])
+        return
+    ack(options=options)
+
+
 def register(app: App) -> None:
+    app.options(Suggestion.CANDIDATE)(handle_candidate_options)
     app.action(Action.ADD_CANDIDATE)(handle_add_candidate_button)
     app.action(Action.MOVE_CANDIDATE)(handle_move_candidate_button)
     app.view(Callback.ADD_CANDIDATE)(handle_add_candidate)

@@ -56,8 +56,7 @@ def handle_log_interview_button(
     sessions: SessionFactory,
 ) -> None:
     def build(session: Session, role: Role) -> dict[str, Any] | str:
-        candidates = candidate_service.candidates_of(session, role, active_only=True)
-        if not candidates:
+        if not candidate_service.has_candidates(session, role, active_only=True):
             return "Add the candidate first (*Add candidate* on the brief), then log the interview."
         assert context.user_id is not None
         person = get_person(session, role.team_id, context.user_id)
@@ -65,7 +64,6 @@ def handle_log_interview_button(
         return interview_modal(
             role_id=role.id,
             interview_id=None,
-            candidates=candidates,
             panel=brief.panel,
             today=role_service.today_for(person, utcnow()),
             zone_name=person_zone(person).key,
@@ -207,7 +205,6 @@ def handle_edit_interview_button(
             view = interview_modal(
                 role_id=None,
                 interview_id=interview.id,
-                candidates=[],
                 panel=[],
                 today=role_service.today_for(person, utcnow()),
                 zone_name=calendar.zone.key,

@@ -312,6 +312,7 @@ class SandboxApp:
         *,
         user: str,
         team_id: str = TEAM_ID,
+        view_id: str | None = None,
     ) -> Reply:
         """``user`` opens (or types ``value`` into) the ``external_select`` of ``block_id`` in
         ``view``: Slack's ``block_suggestion`` request; the reply holds the options offered."""
@@ -322,7 +323,7 @@ class SandboxApp:
             block_id=block_id,
             value=value,
             view=view,
-            view_id=self.view_id_of(view),
+            view_id=view_id or self.view_id_of(view),
             team_id=team_id,
         )
         return self.interact(payload)
