@@ -17,6 +17,7 @@ from bot.handlers.common import (
     EDITORS_ONLY,
     NOT_HERE,
     action_value,
+    claim_submission,
     may_edit_role,
     open_for_editors,
     tell,
@@ -28,6 +29,7 @@ from bot.services import roles as role_service
 from bot.services.brief import PlanItem
 from bot.services.kickoff_form import validate_plan
 from bot.services.roles import AgreeOutcome, NotAllowed, RevisionStatus, RoleNotFound
+from bot.services.submissions import AlreadySubmitted
 from bot.slack.briefs import PublishStatus, publish_brief, refresh_brief
 from bot.slack.forms import read_values
 from bot.slack.ids import Action, Callback
@@ -139,6 +141,7 @@ def handle_plan_submission(
                 update={"plan": [PlanItem.model_validate(p) for p in result.answers["plan"]]}
             )
             people = role_service.cached_people(session, role.team_id, [role.recruiter_id])
+            claim_submission(session, view, context)
             outcome = role_service.revise_brief(
                 session, role=role, brief=changed, editor_id=context.user_id, people=people, now=now
             )
@@ -147,6 +150,9 @@ def handle_plan_submission(
         return
     except NotAllowed as exc:
         ack(response_action="update", view=message_view("Hiring plan", str(exc)))
+        return
+    except AlreadySubmitted:
+        ack()
         return
     ack()
     if outcome.status == RevisionStatus.CREATED:

@@ -22,6 +22,7 @@ from bot.db import SessionFactory
 from bot.handlers.common import (
     EDITORS_ONLY,
     NOT_HERE,
+    claim_submission,
     full_names_in_channels,
     may_edit_role,
     open_for_editors,
@@ -33,6 +34,7 @@ from bot.services import candidates as candidate_service
 from bot.services import hiring_forms, pipeline
 from bot.services.candidates import CandidateNotFound, label
 from bot.services.roles import NotAllowed, RoleNotFound
+from bot.services.submissions import AlreadySubmitted
 from bot.slack.forms import read_values
 from bot.slack.ids import Action, Callback, Suggestion
 from bot.slack.metadata import BadPayload
@@ -95,6 +97,7 @@ def handle_add_candidate(
             role = role_from_view(session, view, context)
             if not may_edit_role(session, role, client, context):
                 raise NotAllowed(EDITORS_ONLY.format(what="add candidates"))
+            claim_submission(session, view, context)
             candidate = pipeline.add_candidate(
                 session, role=role, new=form.candidate, actor_id=context.user_id, now=now
             )
@@ -109,6 +112,9 @@ def handle_add_candidate(
         return
     except NotAllowed as exc:
         ack(response_action="update", view=message_view("Add candidate", str(exc)))
+        return
+    except AlreadySubmitted:
+        ack()  # the first submission added the candidate and closes the modal
         return
     ack()
     thread_note(client, role, *note)
@@ -143,6 +149,7 @@ def handle_move_candidate(
             candidate = candidate_service.get_candidate(
                 session, team_id=role.team_id, role_id=role.id, candidate_id=int(raw_candidate)
             )
+            claim_submission(session, view, context)
             change = pipeline.move_candidate(
                 session,
                 role=role,
@@ -168,6 +175,9 @@ def handle_move_candidate(
         return
     except NotAllowed as exc:
         ack(response_action="update", view=message_view("Move candidate", str(exc)))
+        return
+    except AlreadySubmitted:
+        ack()
         return
     ack()
     thread_note(client, role, *note)

@@ -22,6 +22,7 @@ from bot.handlers.common import (
     EDITORS_ONLY,
     NOT_HERE,
     action_value,
+    claim_submission,
     full_names_in_channels,
     may_edit_role,
     open_for_editors,
@@ -39,6 +40,7 @@ from bot.services.interviews import InterviewCancelled, InterviewNotFound
 from bot.services.obligations import calendar_for
 from bot.services.people import get_person, person_zone, refresh_people
 from bot.services.roles import NotAllowed, RoleNotFound
+from bot.services.submissions import AlreadySubmitted
 from bot.slack.forms import read_values
 from bot.slack.ids import Action, Callback
 from bot.slack.lookups import user_fetcher
@@ -141,6 +143,7 @@ def handle_log_interview(
             )
             calendar = calendar_for(session, role.team_id, context.user_id)
             starts_at, ends_at = form.times.resolve(calendar)
+            claim_submission(session, view, context)
             interview = interview_service.log_interview(
                 session,
                 role=role,
@@ -160,6 +163,9 @@ def handle_log_interview(
         return
     except NotAllowed as exc:
         ack(response_action="update", view=message_view("Log interview", str(exc)))
+        return
+    except AlreadySubmitted:
+        ack()  # the first submission logged it and closes the modal
         return
     ack()
     ts = thread_note(client, role, *note)
@@ -275,6 +281,7 @@ def handle_edit_interview(
             starts_at, ends_at = form.times.resolve(
                 calendar_for(session, role.team_id, context.user_id)
             )
+            claim_submission(session, view, context)
             interview_service.reschedule_interview(
                 session,
                 role=role,
@@ -305,6 +312,9 @@ def handle_edit_interview(
         return
     except NotAllowed as exc:
         ack(response_action="update", view=message_view("Edit interview", str(exc)))
+        return
+    except AlreadySubmitted:
+        ack()
         return
     ack()
     _update_note(client, role, interview, note)

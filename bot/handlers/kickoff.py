@@ -23,6 +23,8 @@ from bot.blocks.kickoff import (
 )
 from bot.clock import utcnow
 from bot.db import SessionFactory
+from bot.handlers.common import ALREADY_SAVED, already_submitted, claim_submission
+from bot.handlers.common import view_id as view_id_of
 from bot.handlers.revisions import announce_revision
 from bot.models import KickoffDraft
 from bot.services import drafts as draft_service
@@ -36,6 +38,7 @@ from bot.services.kickoff_form import (
 )
 from bot.services.people import ensure_workspace, refresh_people
 from bot.services.roles import NotAllowed, RevisionStatus, RoleNotFound
+from bot.services.submissions import AlreadySubmitted
 from bot.slack.briefs import PublishStatus, publish_brief
 from bot.slack.forms import read_values
 from bot.slack.ids import Callback, Command, Field
@@ -90,6 +93,8 @@ def _draft(session: Any, context: BoltContext, view: dict[str, Any]) -> KickoffD
         session, team_id=context.team_id, user_id=context.user_id, draft_id=meta.draft
     )
     if draft.submitted_at is not None:
+        if already_submitted(session, view, context):
+            raise AlreadySubmitted(view_id_of(view))
         raise RoleNotFound("draft already submitted")
     return draft
 
@@ -193,6 +198,7 @@ def handle_contract_step(
             people = role_service.cached_people(
                 session, draft.team_id, [brief.recruiter_id, brief.hiring_manager_id]
             )
+            claim_submission(session, view, context)
             if draft.role_id is None:
                 role = role_service.create_role(
                     session, draft=draft, brief=brief, people=people, now=now
@@ -222,6 +228,9 @@ def handle_contract_step(
         return
     except NotAllowed as exc:
         _close_with(ack, "Edit brief", str(exc))
+        return
+    except AlreadySubmitted:
+        _close_with(ack, "Already saved", ALREADY_SAVED)
         return
 
     if not editing:
