@@ -69,15 +69,18 @@ def _agreement_line(role: Role, status: ContractStatus) -> str:
             f":white_check_mark: Contract signed by <@{role.recruiter_id}> and "
             f"<@{role.hiring_manager_id}> — {slack_datetime(status.signed_at)}"
         )
-    waiting = []
-    if status.to_agree:
-        waiting.append(f"waiting for {_mentions(status.to_agree)} to agree")
-    if status.to_acknowledge:
-        waiting.append(
-            f"the contract changed since {_mentions(status.to_acknowledge)} agreed — "
-            "waiting for them to acknowledge the change"
+    agree, acknowledge = _mentions(status.to_agree), _mentions(status.to_acknowledge)
+    if not status.to_acknowledge:
+        return f":hourglass_flowing_sand: Contract not signed yet — waiting for {agree} to agree"
+    if not status.to_agree:
+        return (
+            f":hourglass_flowing_sand: Contract changed after {acknowledge} agreed — not signed "
+            "again until they acknowledge the change"
         )
-    return f":hourglass_flowing_sand: Contract not signed yet — {'; '.join(waiting)}"
+    return (
+        f":hourglass_flowing_sand: Contract not signed yet — waiting for {agree} to agree, and "
+        f"for {acknowledge} to acknowledge the change made after they agreed"
+    )
 
 
 def brief_message(view: BriefView) -> tuple[str, list[dict[str, Any]]]:

@@ -421,7 +421,7 @@ STEPS: tuple[Step, ...] = (
     Step(
         "Rita moves the check-in to Tuesdays",
         "The check-in's day and time are part of the contract: moving it is a new revision "
-        "the other side acknowledges.",
+        "the other side acknowledges, and the contract is not signed again until they do.",
         recruiter_moves_checkin,
     ),
 )
