@@ -9,8 +9,8 @@ from typing import Any
 from bot.blocks.dates import plain_date, slack_datetime
 from bot.blocks.text import context, divider, escape_mrkdwn, header, section
 from bot.models import Acknowledgement, Commitment, CommitmentKind, Role, Side
+from bot.services.agreement import ContractStatus
 from bot.services.brief import STAGE_LABELS, WEEKDAYS, BriefContent, Change
-from bot.services.roles import ContractStatus
 from bot.slack.ids import Action
 
 MAX_CHANGE_BLOCKS = 40

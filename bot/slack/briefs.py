@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from bot.blocks.brief import BriefView, brief_message
 from bot.db import SessionFactory
 from bot.models import Role
-from bot.services import brief_posts, timeline
+from bot.services import agreement, brief_posts, timeline
 from bot.services import roles as role_service
 from bot.services.brief import BriefContent
 from bot.services.people import get_person
@@ -60,7 +60,7 @@ def build_brief_view(session: Session, role: Role) -> BriefView:
         pending=pending,
         pending_revision_numbers=role_service.revision_numbers(session, pending),
         hiring_manager_tz=hiring_manager.tz if hiring_manager else "UTC",
-        contract=role_service.contract_status(session, role),
+        contract=agreement.contract_status(session, role),
     )
 
 
