@@ -1,8 +1,9 @@
-"""Roles: kickoff drafts, creating a role, revising its brief, agreement and acknowledgement.
+"""Roles: creating a role, reading and revising its brief, who may edit it.
 
 Every function takes the session and ``now`` and works inside the caller's transaction.
 Everything is scoped by ``team_id``: a role id from another workspace is simply not found.
-Agreement to the contract and acknowledgements of changes live in ``bot.services.agreement``.
+Agreement to the contract and acknowledgements of changes live in ``bot.services.agreement``;
+``RoleNotFound`` and ``NotAllowed`` (from ``bot.services.errors``) are importable from here.
 """
 
 from __future__ import annotations
