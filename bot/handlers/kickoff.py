@@ -135,7 +135,7 @@ def handle_role_step(
                 today=today,
                 editing=draft.role_id is not None,
             )
-    except (BadPayload, RoleNotFound):
+    except (BadPayload, RoleNotFound, AlreadySubmitted):
         _close_with(ack, "Kickoff", STALE_MODAL)
         return
     ack(response_action="push", view=next_view)
@@ -162,7 +162,7 @@ def handle_brief_step(
                 today=today,
                 editing=draft.role_id is not None,
             )
-    except (BadPayload, RoleNotFound):
+    except (BadPayload, RoleNotFound, AlreadySubmitted):
         _close_with(ack, "Kickoff", STALE_MODAL)
         return
     ack(response_action="push", view=next_view)
