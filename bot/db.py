@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import StaticPool
 
@@ -42,6 +43,17 @@ def make_engine(database_url: str, **kwargs: Any) -> Engine:
 def make_session_factory(engine: Engine) -> SessionFactory:
     """Sessions that keep loaded attributes after commit (handlers render after committing)."""
     return sessionmaker(engine, expire_on_commit=False)
+
+
+def upsert_insert(session: Session, table: Any) -> Any:
+    """``INSERT`` that supports ``on_conflict_do_nothing`` on the session's database.
+
+    A conflicting row committed by a concurrent transaction makes the insert do nothing (on
+    PostgreSQL it first waits for that transaction), so "create unless it exists" races
+    safely without catching ``IntegrityError``.
+    """
+    dialect = session.get_bind().dialect.name
+    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
 
 
 def database_answers(engine: Engine) -> bool:

@@ -55,6 +55,7 @@ def render_manifest(base_url: str | None = None) -> dict[str, Any]:
             command.pop("url", None)
         settings["event_subscriptions"].pop("request_url", None)
         settings["interactivity"].pop("request_url", None)
+        settings["interactivity"].pop("message_menu_options_url", None)
         manifest["oauth_config"].pop("redirect_urls", None)
         settings["socket_mode_enabled"] = True
         return manifest
@@ -63,6 +64,8 @@ def render_manifest(base_url: str | None = None) -> dict[str, Any]:
         command["url"] = base + EVENTS_PATH
     settings["event_subscriptions"]["request_url"] = base + EVENTS_PATH
     settings["interactivity"]["request_url"] = base + EVENTS_PATH
+    # Candidate pickers load their options from here (``block_suggestion`` requests).
+    settings["interactivity"]["message_menu_options_url"] = base + EVENTS_PATH
     manifest["oauth_config"]["redirect_urls"] = [base + OAUTH_REDIRECT_PATH]
     settings["socket_mode_enabled"] = False
     return manifest

@@ -19,9 +19,10 @@ def submit(
     user: str,
     changes: dict[str, Any] | None = None,
     team_id: str = sr.TEAM_ID,
-    view_id: str = "V0KICKOFF",
+    view_id: str | None = None,
 ) -> Reply:
-    """Submit ``view`` as ``user``; returns the app's ack (errors, push, update …)."""
+    """Submit ``view`` as ``user``; returns the app's ack (errors, push, update …). The same
+    view object submitted twice carries the same view id, as Slack's double-clicks do."""
     return tandem.submit_view(view, user=user, changes=changes, team_id=team_id, view_id=view_id)
 
 

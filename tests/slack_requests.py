@@ -9,6 +9,7 @@ from __future__ import annotations
 from bot.sandbox.requests import (
     API_APP_ID,
     block_action_payload,
+    block_suggestion_payload,
     event_envelope,
     interactive_body,
     slash_command_body,
@@ -26,6 +27,7 @@ __all__ = [
     "SIGNING_SECRET",
     "TEAM_ID",
     "block_action_payload",
+    "block_suggestion_payload",
     "event_envelope",
     "interactive_body",
     "signed_headers",

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from bot.models import Acknowledgement, BriefRevision, Commitment, CommitmentState, TimelineEntry
 from bot.runtime import job_context
 from bot.scheduler.runner import run_all_once
+from bot.services import agreement
 from bot.services import roles as role_service
 from bot.slack.ids import Action
 from tests import hiring_flow
@@ -79,8 +80,9 @@ def test_both_sides_agree_and_the_brief_says_signed(tandem: Tandem, role_id: int
     assert again is not None and "already agreed" in again
 
     press(tandem, HM, Action.AGREE, str(role_id))
-    role = only_role(tandem)
-    assert role.contract_signed_at is not None
+    with tandem.database.sessions() as session:
+        role = role_service.get_role(session, team_id=sr.TEAM_ID, role_id=role_id)
+        assert agreement.contract_status(session, role).signed_at is not None
     shown = brief_blocks(tandem)
     assert "Contract signed by <@U0RECRUIT> and <@U0HIRINGMGR>" in shown
     assert Action.AGREE not in shown

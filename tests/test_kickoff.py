@@ -124,7 +124,7 @@ def test_submitting_the_last_step_twice_makes_one_role(tandem: Tandem) -> None:
     flow.complete()
     again = flow.step({})
     assert again.json["response_action"] == "update"
-    assert "out of date" in str(again.json["view"])
+    assert "already saved" in str(again.json["view"])
     assert _count(tandem, Role) == 1
 
 

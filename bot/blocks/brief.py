@@ -9,6 +9,7 @@ from typing import Any
 from bot.blocks.text import context, divider, escape_mrkdwn, header, section
 from bot.dates import plain_date, slack_datetime
 from bot.models import Acknowledgement, Commitment, CommitmentKind, Role, Side
+from bot.services.agreement import ContractStatus
 from bot.services.brief import (
     STAGE_LABELS,
     WEEKDAYS,
@@ -36,6 +37,7 @@ class BriefView:
     pending: list[Acknowledgement]
     pending_revision_numbers: dict[int, int]
     checkins_from: datetime
+    contract: ContractStatus
 
 
 def _bullets(items: list[str]) -> str:
@@ -70,19 +72,28 @@ def _commitment_line(commitment: Commitment, brief: BriefContent) -> str:
     return f"• {escape_mrkdwn(commitment.kind)} — {owner}"
 
 
-def _agreement_line(role: Role) -> str:
-    signed = role.contract_signed_at
-    if signed is not None:
+def _mentions(user_ids: list[str]) -> str:
+    return " and ".join(f"<@{u}>" for u in user_ids)
+
+
+def _agreement_line(role: Role, status: ContractStatus) -> str:
+    if status.signed_at is not None:
         return (
             f":white_check_mark: Contract signed by <@{role.recruiter_id}> and "
-            f"<@{role.hiring_manager_id}> — {slack_datetime(signed)}"
+            f"<@{role.hiring_manager_id}> — {slack_datetime(status.signed_at)}"
         )
-    waiting = []
-    if role.recruiter_agreed_at is None:
-        waiting.append(f"<@{role.recruiter_id}>")
-    if role.hiring_manager_agreed_at is None and role.hiring_manager_id != role.recruiter_id:
-        waiting.append(f"<@{role.hiring_manager_id}>")
-    return f":hourglass_flowing_sand: Contract not signed yet — waiting for {' and '.join(waiting)} to agree"
+    agree, acknowledge = _mentions(status.to_agree), _mentions(status.to_acknowledge)
+    if not status.to_acknowledge:
+        return f":hourglass_flowing_sand: Contract not signed yet — waiting for {agree} to agree"
+    if not status.to_agree:
+        return (
+            f":hourglass_flowing_sand: Contract changed after {acknowledge} agreed — not signed "
+            "again until they acknowledge the change"
+        )
+    return (
+        f":hourglass_flowing_sand: Contract not signed yet — waiting for {agree} to agree, and "
+        f"for {acknowledge} to acknowledge the change made after they agreed"
+    )
 
 
 def brief_message(view: BriefView) -> tuple[str, list[dict[str, Any]]]:
@@ -140,7 +151,7 @@ def brief_message(view: BriefView) -> tuple[str, list[dict[str, Any]]]:
     )
     blocks.append(section(f"*Hiring plan*\n{plan}"))
     blocks.append(divider())
-    status = [_agreement_line(role)]
+    status = [_agreement_line(role, view.contract)]
     for ack in view.pending:
         number = view.pending_revision_numbers.get(ack.revision_id, "?")
         status.append(
@@ -155,7 +166,7 @@ def brief_message(view: BriefView) -> tuple[str, list[dict[str, Any]]]:
         )
     )
     buttons = []
-    if role.contract_signed_at is None:
+    if view.contract.signed_at is None:
         buttons.append(_button("Agree to contract", Action.AGREE, str(role.id), style="primary"))
     buttons.append(_button("Edit brief", Action.EDIT, str(role.id)))
     buttons.append(_button("Change plan", Action.CHANGE_PLAN, str(role.id)))
@@ -190,8 +201,11 @@ def change_message(
     editor_id: str,
     changes: list[Change],
     acknowledgements: list[Acknowledgement],
+    new_sides: list[tuple[str, Side]] | None = None,
+    unsigned: ContractStatus | None = None,
 ) -> tuple[str, list[dict[str, Any]]]:
-    """Posted in the brief's thread: what revision N changed, and who must acknowledge it."""
+    """Posted in the brief's thread: what revision N changed, who must acknowledge it, and
+    who must agree to the contract afresh."""
     blocks: list[dict[str, Any]] = [
         section(f":pencil2: <@{editor_id}> made *revision {revision_number}* of the brief:")
     ]
@@ -204,6 +218,7 @@ def change_message(
     if len(changes) > MAX_CHANGE_BLOCKS:
         blocks.append(context(f"…and {len(changes) - MAX_CHANGE_BLOCKS} more changes."))
     blocks += acknowledgement_blocks(acknowledgements)
+    blocks += _agreement_notes(new_sides or [], unsigned)
     text = f"Revision {revision_number} of the brief: {len(changes)} change(s)"
     return text, blocks
 
@@ -216,6 +231,24 @@ def not_invited_note(editor_id: str, user_ids: list[str]) -> tuple[str, list[dic
         f"private and <@{editor_id}> is not in it. A member can add them with /invite."
     )
     return text, [section(text)]
+
+
+def _agreement_notes(
+    new_sides: list[tuple[str, Side]], unsigned: ContractStatus | None
+) -> list[dict[str, Any]]:
+    lines = [
+        f":hourglass_flowing_sand: <@{user_id}> is the new "
+        f"{'recruiter' if side == Side.RECRUITER else 'hiring manager'}: the contract is not "
+        "signed until they press *Agree to contract* on the brief."
+        for user_id, side in new_sides
+    ]
+    if unsigned is not None and unsigned.to_acknowledge:
+        lines.append(
+            f":hourglass_flowing_sand: The contract changed, so it is not signed again until "
+            f"{_mentions(unsigned.to_acknowledge)} acknowledges the change (or presses "
+            "*Agree to contract* on the brief)."
+        )
+    return [section("\n".join(lines))] if lines else []
 
 
 def acknowledgement_blocks(acknowledgements: list[Acknowledgement]) -> list[dict[str, Any]]:

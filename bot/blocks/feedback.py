@@ -108,8 +108,9 @@ def _feedback_line(feedback: Feedback) -> str:
     return f"*<@{feedback.interviewer_id}>*: {recommendation} ({ratings}){notes}"
 
 
-def thanks_view(candidate_name: str, others: list[Feedback], first: bool) -> dict[str, Any]:
-    """After submitting: the panel's feedback so far, now that theirs is in."""
+def thanks_view(candidate_name: str, others: list[Feedback] | None, first: bool) -> dict[str, Any]:
+    """After submitting: the panel's feedback so far, now that theirs is in — or, when the
+    person still owes feedback for a later interview with the candidate (``None``), why not."""
     blocks: list[dict[str, Any]] = [
         section(
             ":white_check_mark: Thanks — your feedback is in."
@@ -119,7 +120,14 @@ def thanks_view(candidate_name: str, others: list[Feedback], first: bool) -> dic
         divider(),
         header(f"Panel feedback on {candidate_name}"[:150]),
     ]
-    if others:
+    if others is None:
+        blocks.append(
+            context(
+                "You will see the panel's feedback once your feedback for your latest "
+                "interview with them is in, so nothing anchors it."
+            )
+        )
+    elif others:
         blocks += [section(_feedback_line(f)[:3000]) for f in others[:40]]
     else:
         blocks.append(context("Nobody else has submitted yet."))

@@ -7,7 +7,15 @@ from datetime import date, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from bot.blocks.inputs import date_picker, static_select, text_input, time_picker, users_select
+from bot.blocks.inputs import (
+    date_picker,
+    external_select,
+    option_list,
+    static_select,
+    text_input,
+    time_picker,
+    users_select,
+)
 from bot.blocks.text import context, escape_mrkdwn, plain, section
 from bot.dates import slack_datetime, zone_label
 from bot.models import Candidate, CandidateStage
@@ -15,7 +23,7 @@ from bot.services import hiring_forms as f
 from bot.services.brief import turnaround_text
 from bot.services.candidates import ACTIVE_STAGES, SOURCES, STAGE_NAMES
 from bot.services.interviews import KINDS
-from bot.slack.ids import Action, Callback
+from bot.slack.ids import Action, Callback, Suggestion
 
 
 def _modal(
@@ -50,16 +58,32 @@ def add_candidate_modal(role_id: int, role_title: str) -> dict[str, Any]:
     return _modal(Callback.ADD_CANDIDATE, "Add candidate", "Add", blocks, role=role_id)
 
 
-def _candidate_options(candidates: list[Candidate]) -> list[tuple[str, str]]:
-    return [
-        (str(c.id), f"{c.name or f'Candidate #{c.id}'} — {STAGE_NAMES[CandidateStage(c.stage)]}")
-        for c in candidates
-    ][:100]
+def candidate_options(candidates: list[Candidate]) -> list[dict[str, Any]]:
+    """The candidate picker's options: full names (only people on the role see modals)."""
+    return option_list(
+        [
+            (
+                str(c.id),
+                f"{c.name or f'Candidate #{c.id}'} — {STAGE_NAMES[CandidateStage(c.stage)]}",
+            )
+            for c in candidates
+        ]
+    )
 
 
-def move_candidate_modal(role_id: int, candidates: list[Candidate]) -> dict[str, Any]:
+def _candidate_picker() -> dict[str, Any]:
+    # Searched as the person types: a role may have more candidates than a static menu's 100.
+    return external_select(
+        f.CANDIDATE,
+        "Candidate",
+        action_id=Suggestion.CANDIDATE,
+        placeholder="Type a name to search",
+    )
+
+
+def move_candidate_modal(role_id: int) -> dict[str, Any]:
     blocks = [
-        static_select(f.CANDIDATE, "Candidate", _candidate_options(candidates)),
+        _candidate_picker(),
         static_select(f.STAGE, "Move to", [(s.value, STAGE_NAMES[s]) for s in CandidateStage]),
     ]
     return _modal(Callback.MOVE_CANDIDATE, "Move candidate", "Save", blocks, role=role_id)
@@ -77,7 +101,6 @@ def interview_modal(
     *,
     role_id: int | None,
     interview_id: int | None,
-    candidates: list[Candidate],
     panel: list[str],
     today: date,
     zone_name: str,
@@ -87,7 +110,7 @@ def interview_modal(
     prefill = prefill or {}
     blocks: list[dict[str, Any]] = []
     if interview_id is None:
-        blocks.append(static_select(f.CANDIDATE, "Candidate", _candidate_options(candidates)))
+        blocks.append(_candidate_picker())
     blocks += [
         static_select(
             f.KIND, "Kind", list(KINDS.items()), initial=prefill.get(f.KIND, "technical")

@@ -82,6 +82,33 @@ def static_select(
     return _input(block_id, label, element, optional=False, hint=hint)
 
 
+def external_select(
+    block_id: str,
+    label: str,
+    *,
+    action_id: str,
+    placeholder: str,
+    hint: str | None = None,
+) -> dict[str, Any]:
+    """A menu whose options Tandem serves as the person types (no 100-option cap): the
+    ``action_id`` names the options listener; ``min_query_length`` 0 lists some at once."""
+    element: dict[str, Any] = {
+        "type": "external_select",
+        "action_id": action_id,
+        "min_query_length": 0,
+        "placeholder": plain(placeholder[:150]),
+    }
+    return _input(block_id, label, element, optional=False, hint=hint)
+
+
+def option_list(choices: list[Option]) -> list[dict[str, Any]]:
+    """Options for a ``block_suggestion`` answer: at most 100, labels cut to 75 characters."""
+    return [
+        {"text": plain(label if len(label) <= 75 else label[:74] + "…"), "value": value[:150]}
+        for value, label in choices[:100]
+    ]
+
+
 def radio_buttons(
     block_id: str, label: str, choices: list[Option], *, initial: str | None = None
 ) -> dict[str, Any]:

@@ -99,7 +99,7 @@ def input_value(element: dict[str, Any], reader: Reader) -> str:
     value = _input_value(element, reader)
     kind = element.get("type")
     if kind in ("static_select", "users_select", "multi_users_select", "conversations_select",
-                "channels_select", "multi_static_select"):  # fmt: skip
+                "channels_select", "multi_static_select", "external_select"):  # fmt: skip
         return f"{value} ▾"
     if kind == "datepicker":
         return f"📅 {value}"
@@ -119,6 +119,12 @@ def _input_value(element: dict[str, Any], reader: Reader) -> str:
     if kind in ("static_select", "radio_buttons"):
         option = element.get("initial_option")
         return plain_text(option["text"], reader) if option else ""
+    if kind == "external_select":
+        option = element.get("initial_option")
+        if option:
+            return plain_text(option["text"], reader)
+        placeholder = plain_text(element.get("placeholder"), reader)
+        return f"({placeholder})" if placeholder else ""
     if kind in ("checkboxes", "multi_static_select"):
         chosen = {o.get("value") for o in element.get("initial_options", [])}
         marks = [

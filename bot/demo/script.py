@@ -66,9 +66,12 @@ def waiting_for_acknowledgement(demo: Demo) -> Message:
 
 
 def option(demo: Demo, person: Person, block_id: str, starting: str) -> str:
-    """The value of the option of ``block_id`` (in ``person``'s modal) whose label starts so."""
+    """The value of the option of ``block_id`` (in ``person``'s modal) whose label starts so;
+    a searchable menu is searched for it, as the person would type it."""
     for block in demo.modal(person)["blocks"]:
         if block.get("block_id") == block_id:
+            if block["element"].get("type") == "external_select":
+                return demo.pick(person, block_id, starting)
             for choice in block["element"].get("options", []):
                 if choice["text"]["text"].startswith(starting):
                     return str(choice["value"])
@@ -419,7 +422,7 @@ STEPS: tuple[Step, ...] = (
     Step(
         "Rita moves the check-in to Tuesdays",
         "The check-in's day and time are part of the contract: moving it is a new revision "
-        "the other side acknowledges.",
+        "the other side acknowledges, and the contract is not signed again until they do.",
         recruiter_moves_checkin,
     ),
 )

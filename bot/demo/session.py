@@ -96,6 +96,8 @@ class Demo:
     section: Section | None = field(init=False, default=None)
     _modals: dict[str, OpenModal] = field(init=False, default_factory=dict)
     _view_ids: Iterator[int] = field(init=False, default_factory=lambda: itertools.count(1))
+    # Labels of options picked from searchable menus, by (block id, value), for the narration.
+    _picked: dict[tuple[str, str], str] = field(init=False, default_factory=dict)
     jobs_run: set[str] = field(init=False, default_factory=set)
     on_section_end: Callable[[Section], None] | None = None
 
@@ -269,6 +271,22 @@ class Demo:
             raise DemoError(f"{person.first_name} has no modal open")
         return opened.view
 
+    def pick(self, person: Person, block_id: str, typed: str) -> str:
+        """``person`` types ``typed`` into the searchable menu ``block_id`` of their modal (Slack
+        asks the app for the options) and picks the first one offered; its value."""
+        opened = self._modals.get(person.id)
+        if opened is None:
+            raise DemoError(f"{person.first_name} has no modal open")
+        reply = self.app.suggest(
+            opened.view, block_id, typed, user=person.id, view_id=opened.view_id
+        )
+        offered = (reply.json or {}).get("options") or [] if reply.body.startswith("{") else []
+        if not offered:
+            raise DemoError(f"nothing offered for {typed!r} in {block_id}")
+        choice = offered[0]
+        self._picked[(block_id, str(choice["value"]))] = str(choice["text"]["text"])
+        return str(choice["value"])
+
     def submit(
         self, person: Person, changes: dict[str, Any] | None = None, *, expect_errors: bool = False
     ) -> Reply:
@@ -417,7 +435,10 @@ class Demo:
             if block_id not in changes:
                 continue
             label = str(block["label"]["text"])
-            lines.append(f"{label}: {self._shown_value(block['element'], changes[block_id])}")
+            value = changes[block_id]
+            picked = self._picked.get((str(block_id), str(value)))
+            shown = escape_mrkdwn(picked) if picked else self._shown_value(block["element"], value)
+            lines.append(f"{label}: {shown}")
         return lines
 
     def _shown_value(self, element: dict[str, Any], value: Any) -> str:

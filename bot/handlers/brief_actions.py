@@ -17,17 +17,21 @@ from bot.handlers.common import (
     EDITORS_ONLY,
     NOT_HERE,
     action_value,
+    claim_submission,
     may_edit_role,
     open_for_editors,
     tell,
 )
 from bot.handlers.revisions import announce_revision
 from bot.models import Role
+from bot.services import agreement
 from bot.services import drafts as draft_service
 from bot.services import roles as role_service
+from bot.services.agreement import AgreeOutcome
 from bot.services.brief import PlanItem
 from bot.services.kickoff_form import validate_plan
-from bot.services.roles import AgreeOutcome, NotAllowed, RevisionStatus, RoleNotFound
+from bot.services.roles import NotAllowed, RevisionStatus, RoleNotFound
+from bot.services.submissions import AlreadySubmitted
 from bot.slack.briefs import PublishStatus, publish_brief, refresh_brief
 from bot.slack.forms import read_values
 from bot.slack.ids import Action, Callback
@@ -52,7 +56,7 @@ def handle_agree(
             role = role_service.get_role(
                 session, team_id=context.team_id, role_id=action_value(body)
             )
-            outcome = role_service.agree_to_contract(
+            outcome = agreement.agree_to_contract(
                 session, role=role, user_id=context.user_id, now=utcnow()
             )
             role_id = role.id
@@ -139,6 +143,7 @@ def handle_plan_submission(
                 update={"plan": [PlanItem.model_validate(p) for p in result.answers["plan"]]}
             )
             people = role_service.cached_people(session, role.team_id, [role.recruiter_id])
+            claim_submission(session, view, context)
             outcome = role_service.revise_brief(
                 session, role=role, brief=changed, editor_id=context.user_id, people=people, now=now
             )
@@ -147,6 +152,9 @@ def handle_plan_submission(
         return
     except NotAllowed as exc:
         ack(response_action="update", view=message_view("Hiring plan", str(exc)))
+        return
+    except AlreadySubmitted:
+        ack()
         return
     ack()
     if outcome.status == RevisionStatus.CREATED:
@@ -168,7 +176,7 @@ def handle_acknowledge(
     assert context.team_id is not None and context.user_id is not None
     try:
         with sessions.begin() as session:
-            role, acknowledgement, fresh = role_service.acknowledge_change(
+            role, acknowledgement, fresh = agreement.acknowledge_change(
                 session,
                 team_id=context.team_id,
                 acknowledgement_id=action_value(body),

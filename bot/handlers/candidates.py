@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from bot.blocks.hiring import (
     add_candidate_modal,
     candidate_note,
+    candidate_options,
     move_candidate_modal,
     move_note,
 )
@@ -21,6 +22,7 @@ from bot.db import SessionFactory
 from bot.handlers.common import (
     EDITORS_ONLY,
     NOT_HERE,
+    claim_submission,
     full_names_in_channels,
     may_edit_role,
     open_for_editors,
@@ -32,8 +34,9 @@ from bot.services import candidates as candidate_service
 from bot.services import hiring_forms, pipeline
 from bot.services.candidates import CandidateNotFound, label
 from bot.services.roles import NotAllowed, RoleNotFound
+from bot.services.submissions import AlreadySubmitted
 from bot.slack.forms import read_values
-from bot.slack.ids import Action, Callback
+from bot.slack.ids import Action, Callback, Suggestion
 from bot.slack.metadata import BadPayload
 
 logger = logging.getLogger(__name__)
@@ -68,10 +71,9 @@ def handle_move_candidate_button(
     sessions: SessionFactory,
 ) -> None:
     def build(session: Session, role: Role) -> dict[str, Any] | str:
-        candidates = candidate_service.candidates_of(session, role)
-        if not candidates:
+        if not candidate_service.has_candidates(session, role):
             return "This role has no candidates yet — use *Add candidate* first."
-        return move_candidate_modal(role.id, candidates)
+        return move_candidate_modal(role.id)
 
     ack()
     open_for_editors(body, client, context, respond, sessions, what="move candidates", build=build)
@@ -95,6 +97,7 @@ def handle_add_candidate(
             role = role_from_view(session, view, context)
             if not may_edit_role(session, role, client, context):
                 raise NotAllowed(EDITORS_ONLY.format(what="add candidates"))
+            claim_submission(session, view, context)
             candidate = pipeline.add_candidate(
                 session, role=role, new=form.candidate, actor_id=context.user_id, now=now
             )
@@ -109,6 +112,9 @@ def handle_add_candidate(
         return
     except NotAllowed as exc:
         ack(response_action="update", view=message_view("Add candidate", str(exc)))
+        return
+    except AlreadySubmitted:
+        ack()  # the first submission added the candidate and closes the modal
         return
     ack()
     thread_note(client, role, *note)
@@ -143,6 +149,7 @@ def handle_move_candidate(
             candidate = candidate_service.get_candidate(
                 session, team_id=role.team_id, role_id=role.id, candidate_id=int(raw_candidate)
             )
+            claim_submission(session, view, context)
             change = pipeline.move_candidate(
                 session,
                 role=role,
@@ -169,11 +176,46 @@ def handle_move_candidate(
     except NotAllowed as exc:
         ack(response_action="update", view=message_view("Move candidate", str(exc)))
         return
+    except AlreadySubmitted:
+        ack()
+        return
     ack()
     thread_note(client, role, *note)
 
 
+def handle_candidate_options(
+    ack: Ack,
+    body: dict[str, Any],
+    client: WebClient,
+    context: BoltContext,
+    sessions: SessionFactory,
+) -> None:
+    """The candidate picker's options as the person types: candidates of the modal's role
+    only, and only for someone who may edit that role. ``private_metadata`` comes back from
+    the client, so the role is looked up in this workspace and the right is checked again."""
+    view = body.get("view") or {}
+    typed = str(body.get("value") or "")
+    try:
+        with sessions.begin() as session:
+            role = role_from_view(session, view, context)
+            if not may_edit_role(session, role, client, context):
+                ack(options=[])
+                return
+            found = candidate_service.search_candidates(
+                session,
+                role,
+                typed,
+                active_only=view.get("callback_id") == Callback.LOG_INTERVIEW,
+            )
+            options = candidate_options(found)
+    except (BadPayload, RoleNotFound):
+        ack(options=[])
+        return
+    ack(options=options)
+
+
 def register(app: App) -> None:
+    app.options(Suggestion.CANDIDATE)(handle_candidate_options)
     app.action(Action.ADD_CANDIDATE)(handle_add_candidate_button)
     app.action(Action.MOVE_CANDIDATE)(handle_move_candidate_button)
     app.view(Callback.ADD_CANDIDATE)(handle_add_candidate)

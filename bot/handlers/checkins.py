@@ -16,13 +16,14 @@ from bot.blocks.checkins import move_modal, skip_modal, skipped_note
 from bot.blocks.kickoff import message_view
 from bot.clock import utcnow
 from bot.db import SessionFactory
-from bot.handlers.common import NOT_HERE, may_edit_role, open_for_editors
+from bot.handlers.common import NOT_HERE, claim_submission, may_edit_role, open_for_editors
 from bot.handlers.events import run_once
 from bot.handlers.revisions import announce_revision
 from bot.models import Role
 from bot.services import checkins as checkin_service
 from bot.services import roles as role_service
 from bot.services.roles import RevisionStatus, RoleNotFound
+from bot.services.submissions import AlreadySubmitted
 from bot.slack.forms import read_values
 from bot.slack.ids import Action, Callback
 from bot.slack.metadata import BadPayload, parse_metadata
@@ -150,6 +151,7 @@ def handle_skip(
             week, when = checkin_service.next_checkin(session, role, now=now)
             if week != meta.week:
                 raise BadPayload("the next check-in changed")
+            claim_submission(session, view, context)
             checkin_service.skip_week(
                 session,
                 role=role,
@@ -168,6 +170,9 @@ def handle_skip(
                 "That check-in can no longer be skipped here; open the latest check-in post.",
             ),
         )
+        return
+    except AlreadySubmitted:
+        ack()  # the first submission skipped the week and posted the note
         return
     ack()
     text, blocks = skipped_note(context.user_id or "", when, reason)
@@ -235,6 +240,7 @@ def handle_move(
             contract = brief.contract.model_copy(
                 update={"checkin_weekday": int(day), "checkin_time": at}
             )
+            claim_submission(session, view, context)
             outcome = role_service.revise_brief(
                 session,
                 role=role,
@@ -245,6 +251,9 @@ def handle_move(
             )
     except (BadPayload, RoleNotFound):
         ack(response_action="update", view=message_view("Check-in", NOT_HERE))
+        return
+    except AlreadySubmitted:
+        ack()
         return
     ack()
     if outcome.status == RevisionStatus.CREATED:

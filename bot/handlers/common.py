@@ -16,6 +16,7 @@ from bot.clock import utcnow
 from bot.db import SessionFactory
 from bot.models import Role, Workspace
 from bot.services import roles as role_service
+from bot.services import submissions
 from bot.services.people import refresh_people
 from bot.services.roles import RoleNotFound
 from bot.slack.lookups import user_fetcher
@@ -25,6 +26,10 @@ logger = logging.getLogger(__name__)
 
 NOT_HERE = "That role does not exist in this workspace (or was removed)."
 EDITORS_ONLY = "Only the role's recruiter, hiring manager or a workspace admin can {what}."
+ALREADY_SAVED = (
+    "This form is already saved: it was submitted once (a double-click, or Slack sending it "
+    "again) and Tandem kept that submission. Nothing was saved twice."
+)
 
 
 def tell(respond: Respond, text: str) -> None:
@@ -113,3 +118,27 @@ def role_from_view(session: Session, view: dict[str, Any], context: BoltContext)
     if role_id is None:
         raise BadPayload("role id")
     return role_service.get_role(session, team_id=context.team_id or "", role_id=role_id)
+
+
+def view_id(view: dict[str, Any]) -> str:
+    value = str(view.get("id") or "")
+    if not value:
+        raise BadPayload("view id")
+    return value[:64]
+
+
+def claim_submission(session: Session, view: dict[str, Any], context: BoltContext) -> None:
+    """Claim the submitted modal's view id in the transaction that saves it; raises
+    ``AlreadySubmitted`` when an earlier (or concurrent) submission of it was saved."""
+    submissions.claim_view(
+        session,
+        team_id=context.team_id or "",
+        view_id=view_id(view),
+        callback_id=str(view.get("callback_id") or ""),
+        user_id=context.user_id or "",
+        now=utcnow(),
+    )
+
+
+def already_submitted(session: Session, view: dict[str, Any], context: BoltContext) -> bool:
+    return submissions.was_submitted(session, team_id=context.team_id or "", view_id=view_id(view))

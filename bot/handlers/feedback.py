@@ -15,7 +15,7 @@ from bot.blocks.kickoff import message_view
 from bot.clock import utcnow
 from bot.dates import slack_datetime
 from bot.db import SessionFactory
-from bot.handlers.common import action_value, tell
+from bot.handlers.common import ALREADY_SAVED, action_value, claim_submission, tell
 from bot.models import (
     BriefRevision,
     Candidate,
@@ -32,6 +32,7 @@ from bot.services import roles as role_service
 from bot.services.brief import BriefContent
 from bot.services.candidates import label
 from bot.services.interviews import KINDS
+from bot.services.submissions import AlreadySubmitted
 from bot.slack.forms import read_values
 from bot.slack.ids import Action, Callback
 from bot.slack.metadata import BadPayload, parse_metadata
@@ -157,16 +158,12 @@ def handle_feedback_submission(
             if checked.answers is None:
                 ack(response_action="errors", errors=checked.errors)
                 return
+            claim_submission(session, view, context)
             first = feedback_service.submit(
                 session, obligation=obligation, answers=checked.answers, now=now
             )
-            others = (
-                feedback_service.panel_feedback(
-                    session,
-                    candidate_id=obligation.candidate_id or 0,
-                    viewer_id=obligation.owner_id,
-                )
-                or []
+            others = feedback_service.panel_feedback(
+                session, candidate_id=obligation.candidate_id or 0, viewer_id=obligation.owner_id
             )
             thanks = thanks_view(ctx.candidate_name, others, first)
             team_id, interview_id = obligation.team_id, obligation.interview_id
@@ -175,6 +172,9 @@ def handle_feedback_submission(
         return
     except NotYours as exc:
         ack(response_action="update", view=message_view("Interview feedback", str(exc)))
+        return
+    except AlreadySubmitted:
+        ack(response_action="update", view=message_view("Interview feedback", ALREADY_SAVED))
         return
     ack(response_action="update", view=thanks)
     if interview_id is None:

@@ -22,6 +22,7 @@ from bot.handlers.common import (
     EDITORS_ONLY,
     NOT_HERE,
     action_value,
+    claim_submission,
     full_names_in_channels,
     may_edit_role,
     open_for_editors,
@@ -35,10 +36,11 @@ from bot.services import hiring_forms
 from bot.services import interviews as interview_service
 from bot.services import roles as role_service
 from bot.services.candidates import CandidateNotFound, label
-from bot.services.interviews import InterviewNotFound
+from bot.services.interviews import InterviewCancelled, InterviewNotFound
 from bot.services.obligations import calendar_for
 from bot.services.people import get_person, person_zone, refresh_people
 from bot.services.roles import NotAllowed, RoleNotFound
+from bot.services.submissions import AlreadySubmitted
 from bot.slack.forms import read_values
 from bot.slack.ids import Action, Callback
 from bot.slack.lookups import user_fetcher
@@ -56,8 +58,7 @@ def handle_log_interview_button(
     sessions: SessionFactory,
 ) -> None:
     def build(session: Session, role: Role) -> dict[str, Any] | str:
-        candidates = candidate_service.candidates_of(session, role, active_only=True)
-        if not candidates:
+        if not candidate_service.has_candidates(session, role, active_only=True):
             return "Add the candidate first (*Add candidate* on the brief), then log the interview."
         assert context.user_id is not None
         person = get_person(session, role.team_id, context.user_id)
@@ -65,7 +66,6 @@ def handle_log_interview_button(
         return interview_modal(
             role_id=role.id,
             interview_id=None,
-            candidates=candidates,
             panel=brief.panel,
             today=role_service.today_for(person, utcnow()),
             zone_name=person_zone(person).key,
@@ -143,6 +143,7 @@ def handle_log_interview(
             )
             calendar = calendar_for(session, role.team_id, context.user_id)
             starts_at, ends_at = form.times.resolve(calendar)
+            claim_submission(session, view, context)
             interview = interview_service.log_interview(
                 session,
                 role=role,
@@ -162,6 +163,9 @@ def handle_log_interview(
         return
     except NotAllowed as exc:
         ack(response_action="update", view=message_view("Log interview", str(exc)))
+        return
+    except AlreadySubmitted:
+        ack()  # the first submission logged it and closes the modal
         return
     ack()
     ts = thread_note(client, role, *note)
@@ -207,7 +211,6 @@ def handle_edit_interview_button(
             view = interview_modal(
                 role_id=None,
                 interview_id=interview.id,
-                candidates=[],
                 panel=[],
                 today=role_service.today_for(person, utcnow()),
                 zone_name=calendar.zone.key,
@@ -262,6 +265,8 @@ def handle_edit_interview(
             role = role_service.get_role(
                 session, team_id=interview.team_id, role_id=interview.role_id
             )
+            if interview.cancelled_at is not None:
+                raise InterviewCancelled(str(interview.id))
             form = _checked_interview(session, values, client, context, with_candidate=False)
             if not form.ok:
                 ack(response_action="errors", errors=form.errors)
@@ -276,11 +281,12 @@ def handle_edit_interview(
             starts_at, ends_at = form.times.resolve(
                 calendar_for(session, role.team_id, context.user_id)
             )
-            interview.kind = form.kind
+            claim_submission(session, view, context)
             interview_service.reschedule_interview(
                 session,
                 role=role,
                 interview=interview,
+                kind=form.kind,
                 starts_at=starts_at,
                 ends_at=ends_at,
                 interviewers=form.interviewers,
@@ -294,8 +300,21 @@ def handle_edit_interview(
             view=message_view("Edit interview", "That interview does not exist in this workspace."),
         )
         return
+    except InterviewCancelled:
+        ack(
+            response_action="update",
+            view=message_view(
+                "Edit interview",
+                "This interview was cancelled, so it can no longer be changed. "
+                "Log a new interview from the brief if it is happening after all.",
+            ),
+        )
+        return
     except NotAllowed as exc:
         ack(response_action="update", view=message_view("Edit interview", str(exc)))
+        return
+    except AlreadySubmitted:
+        ack()
         return
     ack()
     _update_note(client, role, interview, note)

@@ -23,6 +23,8 @@ from bot.blocks.kickoff import (
 )
 from bot.clock import utcnow
 from bot.db import SessionFactory
+from bot.handlers.common import ALREADY_SAVED, already_submitted, claim_submission
+from bot.handlers.common import view_id as view_id_of
 from bot.handlers.revisions import announce_revision
 from bot.models import KickoffDraft
 from bot.services import drafts as draft_service
@@ -40,6 +42,7 @@ from bot.services.kickoff_form import (
 from bot.services.obligations import calendar_for
 from bot.services.people import ensure_workspace, refresh_people
 from bot.services.roles import NotAllowed, RevisionStatus, RoleNotFound
+from bot.services.submissions import AlreadySubmitted
 from bot.services.working_time import WorkCalendar
 from bot.slack.briefs import PublishStatus, publish_brief
 from bot.slack.forms import read_values
@@ -101,6 +104,8 @@ def _draft(session: Any, context: BoltContext, view: dict[str, Any]) -> KickoffD
         session, team_id=context.team_id, user_id=context.user_id, draft_id=meta.draft
     )
     if draft.submitted_at is not None:
+        if already_submitted(session, view, context):
+            raise AlreadySubmitted(view_id_of(view))
         raise RoleNotFound("draft already submitted")
     return draft
 
@@ -152,7 +157,7 @@ def handle_role_step(
                 default_target=default_target_date(today, _recruiter_calendar(session, draft)),
                 editing=draft.role_id is not None,
             )
-    except (BadPayload, RoleNotFound):
+    except (BadPayload, RoleNotFound, AlreadySubmitted):
         _close_with(ack, "Kickoff", STALE_MODAL)
         return
     ack(response_action="push", view=next_view)
@@ -180,7 +185,7 @@ def handle_brief_step(
                 proposed=proposed_dates(today, target, _recruiter_calendar(session, draft)),
                 editing=draft.role_id is not None,
             )
-    except (BadPayload, RoleNotFound):
+    except (BadPayload, RoleNotFound, AlreadySubmitted):
         _close_with(ack, "Kickoff", STALE_MODAL)
         return
     ack(response_action="push", view=next_view)
@@ -219,6 +224,7 @@ def handle_contract_step(
             people = role_service.cached_people(
                 session, draft.team_id, [brief.recruiter_id, brief.hiring_manager_id]
             )
+            claim_submission(session, view, context)
             if draft.role_id is None:
                 role = role_service.create_role(
                     session, draft=draft, brief=brief, people=people, now=now
@@ -248,6 +254,9 @@ def handle_contract_step(
         return
     except NotAllowed as exc:
         _close_with(ack, "Edit brief", str(exc))
+        return
+    except AlreadySubmitted:
+        _close_with(ack, "Already saved", ALREADY_SAVED)
         return
 
     if not editing:

@@ -42,6 +42,8 @@ def announce_revision(
         editor_id=outcome.revision.created_by,
         changes=outcome.changes,
         acknowledgements=outcome.acknowledgements,
+        new_sides=outcome.new_sides,
+        unsigned=outcome.unsigned,
     )
     try:
         posted = client.chat_postMessage(

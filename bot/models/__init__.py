@@ -2,7 +2,7 @@
 
 from bot.models import slack_oauth
 from bot.models.base import Base, UTCDateTime
-from bot.models.checkins import CheckIn, CheckInParty, CheckInReply
+from bot.models.checkins import CheckIn, CheckInParty, CheckInReply, Participation
 from bot.models.events import ProcessedEvent
 from bot.models.hiring import (
     Candidate,
@@ -28,6 +28,7 @@ from bot.models.role import (
     Side,
     TimelineEntry,
 )
+from bot.models.submissions import ViewSubmission
 from bot.models.workspace import Person, Workspace
 
 __all__ = [
@@ -51,6 +52,7 @@ __all__ = [
     "NudgeKind",
     "Obligation",
     "ObligationKind",
+    "Participation",
     "Person",
     "ProcessedEvent",
     "Recommendation",
@@ -60,6 +62,7 @@ __all__ = [
     "StageChange",
     "TimelineEntry",
     "UTCDateTime",
+    "ViewSubmission",
     "Workspace",
     "slack_oauth",
 ]

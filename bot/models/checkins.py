@@ -3,11 +3,19 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 
 from sqlalchemy import Boolean, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.models.base import Base, UTCDateTime
+
+
+class Participation(StrEnum):
+    """How both sides answered a check-in: each within one working day, or not."""
+
+    ON_TIME = "on_time"
+    LATE = "late"
 
 
 class CheckIn(Base):
@@ -35,6 +43,8 @@ class CheckIn(Base):
     skip_reason: Mapped[str | None] = mapped_column(String(500))
     # Both sides replied within one working day (None until that is known).
     both_replied_on_time: Mapped[bool | None] = mapped_column(Boolean)
+    # A ``Participation`` once both sides replied (a late reply still counts, as late).
+    participation: Mapped[str | None] = mapped_column(String(8))
 
 
 class CheckInParty(Base):

@@ -116,6 +116,9 @@ class Obligation(Base):
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # The owner's *Snooze 1 day*: their DMs about this wait until then, even when the ladder
+    # is planned again (a rescheduled interview).
+    snoozed_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     @property
     def is_open(self) -> bool:

@@ -48,19 +48,15 @@ class Role(Base):
     brief_post_error: Mapped[str | None] = mapped_column(String(200))
     # Claimed by whoever is posting the brief right now (request or retry job).
     brief_post_claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    # Contract agreement: signed when both sides agreed.
+    # Each side's agreement to the contract, by whoever holds that side now (a person who
+    # takes over a side starts with none). Whether the contract counts as signed also depends
+    # on later contract changes: ``bot.services.roles.contract_status``.
     recruiter_agreed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     hiring_manager_agreed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     revisions: Mapped[list[BriefRevision]] = relationship(
         back_populates="role", order_by="BriefRevision.number"
     )
-
-    @property
-    def contract_signed_at(self) -> datetime | None:
-        if self.recruiter_agreed_at and self.hiring_manager_agreed_at:
-            return max(self.recruiter_agreed_at, self.hiring_manager_agreed_at)
-        return None
 
     def side_of(self, user_id: str) -> Side | None:
         """The side ``user_id`` is on (recruiter first when one person holds both)."""

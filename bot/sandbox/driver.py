@@ -167,6 +167,11 @@ class SandboxApp:
         self._opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
         self._events = itertools.count(1)
         self._job_context: JobContext | None = None
+        # Slack gives every opened or pushed view its own id and keeps it while the view is
+        # up; a view submitted twice (a double-click, a retry) arrives with the same id.
+        self._view_ids: dict[int, tuple[dict[str, Any], str]] = {}
+        self._view_numbers = itertools.count(1)
+        self._view_lock = threading.Lock()
 
     @property
     def url(self) -> str:
@@ -238,6 +243,8 @@ class SandboxApp:
                 self.sent.append(SentRequest(kind, str(action.get("action_id")), user))
         elif kind in ("view_submission", "view_closed"):
             self.sent.append(SentRequest(kind, str(payload["view"].get("callback_id")), user))
+        elif kind == "block_suggestion":
+            self.sent.append(SentRequest(kind, str(payload.get("action_id")), user))
         else:
             self.sent.append(SentRequest(kind, str(payload.get("callback_id")), user))
         return self.post_signed(slack_requests.interactive_body(payload), slack_requests.FORM)
@@ -259,18 +266,33 @@ class SandboxApp:
         self.sent.append(SentRequest("event", str(event.get("type")), event.get("user")))
         return self.post_signed(body, slack_requests.JSON, extra_headers=extra)
 
+    def view_id_of(self, view: dict[str, Any]) -> str:
+        """The id Slack gave ``view``: its own ``id`` when it has one, else one per view object
+        (the same dict submitted twice is the same view, like a double-click)."""
+        if view.get("id"):
+            return str(view["id"])
+        with self._view_lock:
+            known = self._view_ids.get(id(view))
+            if known is None or known[0] is not view:
+                # Keeping the view alive keeps its id() from being reused by another view.
+                known = (view, f"V0SANDBOX{next(self._view_numbers):05d}")
+                self._view_ids[id(view)] = known
+            return known[1]
+
     def submit_view(
         self,
         view: dict[str, Any],
         *,
         user: str,
         changes: dict[str, Any] | None = None,
-        view_id: str = "V0KICKOFF",
+        view_id: str | None = None,
         team_id: str = TEAM_ID,
         current_conversation: str | None = None,
     ) -> Reply:
         """Submit ``view`` as ``user`` with its pre-filled values and ``changes``; returns the
-        app's ack (errors, push, update, or empty to close)."""
+        app's ack (errors, push, update, or empty to close). ``view_id`` defaults to
+        :meth:`view_id_of`."""
+        view_id = view_id or self.view_id_of(view)
         payload = slack_requests.view_submission_payload(
             user_id=user,
             callback_id=view["callback_id"],
@@ -279,6 +301,30 @@ class SandboxApp:
             team_id=team_id,
             view_id=view_id,
             title=(view.get("title") or {}).get("text", "Tandem"),
+        )
+        return self.interact(payload)
+
+    def suggest(
+        self,
+        view: dict[str, Any],
+        block_id: str,
+        value: str = "",
+        *,
+        user: str,
+        team_id: str = TEAM_ID,
+        view_id: str | None = None,
+    ) -> Reply:
+        """``user`` opens (or types ``value`` into) the ``external_select`` of ``block_id`` in
+        ``view``: Slack's ``block_suggestion`` request; the reply holds the options offered."""
+        block = next(b for b in view.get("blocks", []) if b.get("block_id") == block_id)
+        payload = slack_requests.block_suggestion_payload(
+            user_id=user,
+            action_id=block["element"]["action_id"],
+            block_id=block_id,
+            value=value,
+            view=view,
+            view_id=view_id or self.view_id_of(view),
+            team_id=team_id,
         )
         return self.interact(payload)
 

@@ -20,7 +20,7 @@ def initial_value(element: dict[str, Any], *, current_conversation: str | None =
     kind = element["type"]
     if kind in ("plain_text_input", "number_input"):
         return element.get("initial_value")
-    if kind in ("static_select", "radio_buttons"):
+    if kind in ("static_select", "radio_buttons", "external_select"):
         option = element.get("initial_option")
         return option["value"] if option else None
     if kind == "checkboxes":
@@ -44,7 +44,7 @@ def initial_value(element: dict[str, Any], *, current_conversation: str | None =
 
 
 def _option(element: dict[str, Any], value: str) -> dict[str, Any]:
-    for option in element.get("options", []):
+    for option in [*element.get("options", []), element.get("initial_option") or {}]:
         if option.get("value") == value:
             return dict(option)
     return {"value": value, "text": {"type": "plain_text", "text": str(value)}}
@@ -56,7 +56,7 @@ def element_state(element: dict[str, Any], value: Any) -> dict[str, Any]:
     state: dict[str, Any] = {"type": kind}
     if kind in ("plain_text_input", "number_input"):
         state["value"] = value
-    elif kind in ("static_select", "radio_buttons"):
+    elif kind in ("static_select", "radio_buttons", "external_select"):
         state["selected_option"] = _option(element, value) if value else None
     elif kind in ("checkboxes", "multi_static_select"):
         state["selected_options"] = [_option(element, v) for v in value or []]

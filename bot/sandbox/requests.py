@@ -181,6 +181,48 @@ def view_submission_payload(
     }
 
 
+def block_suggestion_payload(
+    *,
+    user_id: str,
+    action_id: str,
+    block_id: str,
+    value: str,
+    view: dict[str, Any],
+    view_id: str = "V0TEST",
+    team_id: str = TEAM_ID,
+) -> dict[str, Any]:
+    """A ``block_suggestion`` payload: Slack asks for the options of an ``external_select`` in
+    ``view`` while the person types ``value`` (empty when they just opened the menu)."""
+    return {
+        "type": "block_suggestion",
+        "user": {"id": user_id, "username": user_id.lower(), "team_id": team_id},
+        "team": {"id": team_id, "domain": "acme-talent"},
+        "api_app_id": API_APP_ID,
+        "token": "verification_token",
+        "container": {"type": "view", "view_id": view_id},
+        "action_id": action_id,
+        "block_id": block_id,
+        "value": value,
+        "view": {
+            "id": view_id,
+            "team_id": team_id,
+            "type": "modal",
+            "blocks": view.get("blocks", []),
+            "private_metadata": view.get("private_metadata", ""),
+            "callback_id": view.get("callback_id", ""),
+            "state": {"values": {}},
+            "hash": "1596530361.3wRYuk3R",
+            "title": view.get("title") or {"type": "plain_text", "text": "Tandem"},
+            "root_view_id": view_id,
+            "previous_view_id": None,
+            "app_id": API_APP_ID,
+            "external_id": "",
+            "app_installed_team_id": team_id,
+            "bot_id": BOT_ID,
+        },
+    }
+
+
 def event_envelope(
     event: dict[str, Any], *, event_id: str, team_id: str = TEAM_ID, event_time: int | None = None
 ) -> str:

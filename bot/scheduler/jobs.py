@@ -14,6 +14,7 @@ from bot.services.checkins import due_checkins, due_reminder_checkins
 from bot.services.events import purge_processed_events
 from bot.services.feedback import unrevealed_interviews
 from bot.services.nudges import due_recipients
+from bot.services.submissions import purge as purge_view_submissions
 from bot.slack.briefs import PublishStatus, publish_brief
 from bot.slack.checkins import post_checkin, remind_checkin
 from bot.slack.nudges import deliver_dm, deliver_escalations
@@ -27,6 +28,16 @@ def purge_old_event_ids(ctx: JobContext, now: datetime) -> int:
     Idempotent: deleting already-deleted rows is harmless, so any number of schedulers may run it.
     """
     return purge_processed_events(ctx.sessions, now=now)
+
+
+@job("purge-view-submissions", every_seconds=3600, delivery="idempotent")
+def purge_old_view_submissions(ctx: JobContext, now: datetime) -> int:
+    """Forget the view ids of modals saved more than a week ago (no modal stays open so long).
+
+    Idempotent: deleting already-deleted rows is harmless.
+    """
+    with ctx.sessions.begin() as session:
+        return purge_view_submissions(session, now=now)
 
 
 @job("purge-oauth-states", every_seconds=3600, delivery="idempotent")

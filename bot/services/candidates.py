@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from bot.models import Candidate, CandidateStage, Role, StageChange
@@ -162,8 +162,34 @@ def candidate_count(session: Session, role_id: int) -> int:
     )
 
 
-def candidates_of(session: Session, role: Role, *, active_only: bool = False) -> list[Candidate]:
+MAX_SUGGESTIONS = 100
+
+
+def search_candidates(
+    session: Session, role: Role, typed: str, *, active_only: bool, limit: int = MAX_SUGGESTIONS
+) -> list[Candidate]:
+    """The role's candidates whose name contains ``typed`` (any case), by name; all of them
+    (up to ``limit``) when nothing is typed. Erased candidates match their ``#id``."""
     query = select(Candidate).where(Candidate.team_id == role.team_id, Candidate.role_id == role.id)
     if active_only:
         query = query.where(Candidate.stage.in_([s.value for s in ACTIVE_STAGES]))
-    return list(session.scalars(query.order_by(Candidate.id)))
+    typed = " ".join(typed.split())[:120]
+    if typed:
+        pattern = (
+            "%" + typed.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        )
+        matches = func.lower(Candidate.name).like(pattern, escape="\\")
+        number = typed.lstrip("#")
+        if number.isascii() and number.isdigit() and len(number) < 10:
+            matches = or_(matches, Candidate.id == int(number))
+        query = query.where(matches)
+    return list(session.scalars(query.order_by(Candidate.name, Candidate.id).limit(limit)))
+
+
+def has_candidates(session: Session, role: Role, *, active_only: bool = False) -> bool:
+    query = select(Candidate.id).where(
+        Candidate.team_id == role.team_id, Candidate.role_id == role.id
+    )
+    if active_only:
+        query = query.where(Candidate.stage.in_([s.value for s in ACTIVE_STAGES]))
+    return session.scalar(query.limit(1)) is not None

@@ -7,6 +7,9 @@ a role opened on Friday afternoon with Monday check-ins first meets a week later
 after it was written down. Each side owes a reply within one working day of the post (in
 their own calendar); whoever has not replied by then is mentioned once in the thread —
 together with the other side if they are silent too, in one message.
+A reply after that window still counts: the side's answer is recorded (``checkin_answered``,
+with ``on_time``) and, once both sides replied, the check-in's participation is ``on_time``
+or ``late``.
 """
 
 from __future__ import annotations
@@ -24,13 +27,16 @@ from bot.models import (
     CheckIn,
     CheckInParty,
     CheckInReply,
+    Participation,
     Role,
     RoleStatus,
     Side,
 )
 from bot.services import roles as role_service
+from bot.services import timeline
 from bot.services.brief import Contract
 from bot.services.obligations import calendar_for
+from bot.services.timeline import Event
 from bot.services.working_time import WorkCalendar, add_working_hours, due_after
 
 STALE_CLAIM = timedelta(minutes=5)
@@ -215,6 +221,18 @@ def record_reply(
     session.add(reply)
     if party is not None and party.replied_at is None:
         party.replied_at = now
+        role = session.get(Role, checkin.role_id)
+        assert role is not None
+        timeline.record(
+            session,
+            role,
+            Event.CHECKIN_ANSWERED,
+            at=now,
+            actor_id=user_id,
+            checkin_id=checkin.id,
+            side=party.side,
+            on_time=now <= party.reply_due_at,
+        )
         _settle_participation(session, checkin)
     return reply
 
@@ -257,8 +275,10 @@ def delete_reply(
                 .values(replied_at=None)
             )
             checkin = session.get(CheckIn, reply.checkin_id)
-            if checkin is not None and checkin.both_replied_on_time:
-                checkin.both_replied_on_time = None
+            if checkin is not None:
+                checkin.participation = None
+                if checkin.both_replied_on_time:
+                    checkin.both_replied_on_time = None
     return True
 
 
@@ -271,14 +291,16 @@ def _reply(session: Session, team_id: str, channel_id: str, ts: str) -> CheckInR
 
 
 def _settle_participation(session: Session, checkin: CheckIn) -> None:
+    """Once both sides replied: participation on time, or late when either reply was."""
     session.flush()
     parties = list(
         session.scalars(select(CheckInParty).where(CheckInParty.checkin_id == checkin.id))
     )
-    if parties and all(
-        p.replied_at is not None and p.replied_at <= p.reply_due_at for p in parties
-    ):
-        checkin.both_replied_on_time = True
+    if not parties or any(p.replied_at is None for p in parties):
+        return
+    on_time = all(p.replied_at is not None and p.replied_at <= p.reply_due_at for p in parties)
+    checkin.participation = Participation.ON_TIME if on_time else Participation.LATE
+    checkin.both_replied_on_time = on_time
 
 
 # -- reminders --------------------------------------------------------------------------------

@@ -1,7 +1,7 @@
 """Interview feedback: validation, drafts, submission and edits, independence and the reveal.
 
 Independence: an interviewer sees the panel's feedback on a candidate only once they have
-submitted their own; the round's recommendations are posted together in the channel when the
+submitted their own for their latest interview with that candidate; the round's recommendations are posted together in the channel when the
 whole round has submitted or its due time has passed, so nobody anchors on the first answer.
 """
 
@@ -15,6 +15,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from bot.models import (
+    BriefRevision,
     Feedback,
     Interview,
     Obligation,
@@ -153,13 +154,28 @@ def submit(
     return first
 
 
-def has_submitted_on_candidate(session: Session, *, candidate_id: int, user_id: str) -> bool:
+def latest_interview_submitted(session: Session, *, candidate_id: int, user_id: str) -> bool:
+    """Whether ``user_id`` has submitted feedback for their latest interview with the
+    candidate (the one ending last among those not cancelled, even if still to come)."""
+    latest = session.scalar(
+        select(Obligation.id)
+        .join(Interview, Interview.id == Obligation.interview_id)
+        .where(
+            Obligation.kind == ObligationKind.FEEDBACK,
+            Obligation.owner_id == user_id,
+            Obligation.candidate_id == candidate_id,
+            Obligation.cancelled_at.is_(None),
+            Interview.cancelled_at.is_(None),
+        )
+        .order_by(Interview.ends_at.desc(), Interview.id.desc())
+        .limit(1)
+    )
+    if latest is None:
+        return False
     return (
         session.scalar(
             select(Feedback.id).where(
-                Feedback.candidate_id == candidate_id,
-                Feedback.interviewer_id == user_id,
-                Feedback.submitted_at.is_not(None),
+                Feedback.obligation_id == latest, Feedback.submitted_at.is_not(None)
             )
         )
         is not None
@@ -167,8 +183,10 @@ def has_submitted_on_candidate(session: Session, *, candidate_id: int, user_id: 
 
 
 def panel_feedback(session: Session, *, candidate_id: int, viewer_id: str) -> list[Feedback] | None:
-    """Others' submitted feedback on the candidate — None until the viewer submitted theirs."""
-    if not has_submitted_on_candidate(session, candidate_id=candidate_id, user_id=viewer_id):
+    """Others' submitted feedback on the candidate — None until the viewer submitted theirs
+    for their latest interview with the candidate, so nobody anchors on the panel before
+    an interview (a second round included)."""
+    if not latest_interview_submitted(session, candidate_id=candidate_id, user_id=viewer_id):
         return None
     return list(
         session.scalars(
@@ -245,15 +263,22 @@ def unrevealed_interviews(session: Session, *, now: datetime) -> list[Interview]
     )
 
 
-def unassessed_must_haves(
-    session: Session, *, candidate_id: int, must_haves: list[str]
-) -> list[str]:
-    """Must-haves of the brief that no submitted feedback on the candidate rated."""
+def rated_must_haves(session: Session, interview: Interview) -> list[str]:
+    """The must-haves an interview is rated on: those of the brief revision current when it
+    was logged (a later revision does not change what its interviewers were asked)."""
+    revision = session.get(BriefRevision, interview.revision_id)
+    assert revision is not None, "an interview keeps its revision"
+    return list(revision.content.get("must_haves") or [])
+
+
+def unassessed_must_haves(session: Session, interview: Interview) -> list[str]:
+    """Must-haves of the interview's revision that no submitted feedback on its candidate
+    rated (a rating from another interview of the candidate counts)."""
     rated: set[str] = set()
     for ratings in session.scalars(
         select(Feedback.ratings).where(
-            Feedback.candidate_id == candidate_id, Feedback.submitted_at.is_not(None)
+            Feedback.candidate_id == interview.candidate_id, Feedback.submitted_at.is_not(None)
         )
     ):
         rated.update(ratings or {})
-    return [m for m in must_haves if m not in rated]
+    return [m for m in rated_must_haves(session, interview) if m not in rated]

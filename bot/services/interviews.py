@@ -37,6 +37,10 @@ class InterviewNotFound(Exception):
     """No such interview in this workspace."""
 
 
+class InterviewCancelled(Exception):
+    """The interview was cancelled: it can no longer be changed."""
+
+
 @dataclass(frozen=True)
 class InterviewTimes:
     """What the person typed: a day and two wall-clock times in their own time zone."""
@@ -167,14 +171,25 @@ def reschedule_interview(
     *,
     role: Role,
     interview: Interview,
+    kind: str,
     starts_at: datetime,
     ends_at: datetime,
     interviewers: list[str],
     actor_id: str,
     now: datetime,
 ) -> None:
-    """Move an interview (and everyone's due times); add or drop interviewers."""
+    """Move an interview (and everyone's due times); add, drop or re-add interviewers.
+
+    A cancelled interview stays cancelled (``InterviewCancelled``): an edit modal opened
+    before the cancellation must not bring its feedback requests back. An interviewer who was
+    dropped and is added again gets their own request back, due from the new end time; one
+    who already submitted keeps their submission.
+    """
+    if interview.cancelled_at is not None:
+        raise InterviewCancelled(str(interview.id))
     brief = role_service.current_brief(session, role)
+    turnaround = brief.contract.feedback_turnaround_hours
+    interview.kind = kind
     interview.starts_at, interview.ends_at = starts_at, ends_at
     wanted = list(dict.fromkeys(interviewers))
     current = {
@@ -190,17 +205,19 @@ def reschedule_interview(
     for owner in wanted:
         obligation = current.get(owner)
         if obligation is None:
-            _open_feedback(
-                session, role, interview, owner, brief.contract.feedback_turnaround_hours, now
-            )
-        elif obligation.is_open:
-            calendar = calendar_for(session, role.team_id, owner)
-            obligation_service.reschedule(
-                session,
-                obligation,
-                starts_at=ends_at,
-                due_at=feedback_due_at(ends_at, brief.contract.feedback_turnaround_hours, calendar),
-            )
+            _open_feedback(session, role, interview, owner, turnaround, now)
+            continue
+        if obligation.resolved_at is not None:
+            continue
+        # Open, or dropped earlier and wanted again: due from the new end, ladder replanned.
+        obligation.cancelled_at = None
+        calendar = calendar_for(session, role.team_id, owner)
+        obligation_service.reschedule(
+            session,
+            obligation,
+            starts_at=ends_at,
+            due_at=feedback_due_at(ends_at, turnaround, calendar),
+        )
     for update_obligation in obligation_service.open_for(
         session,
         team_id=role.team_id,

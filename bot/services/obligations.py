@@ -59,6 +59,13 @@ def ladder(
     return rungs
 
 
+def _send_after(obligation: Obligation, kind: NudgeKind, when: datetime) -> datetime:
+    """A snoozed owner's DMs wait for the snooze to end; the channel escalation never does."""
+    if kind == NudgeKind.ESCALATION or obligation.snoozed_until is None:
+        return when
+    return max(when, obligation.snoozed_until)
+
+
 def plan_nudges(session: Session, obligation: Obligation, calendar: WorkCalendar) -> list[Nudge]:
     """Insert the rungs not planned yet (rungs already sent are never planned again)."""
     existing = set(session.scalars(select(Nudge.kind).where(Nudge.obligation_id == obligation.id)))
@@ -71,7 +78,7 @@ def plan_nudges(session: Session, obligation: Obligation, calendar: WorkCalendar
             recipient_id=obligation.owner_id,
             essential=essential,
             scheduled_for=when,
-            send_after=when,
+            send_after=_send_after(obligation, kind, when),
         )
         for kind, when, essential in ladder(obligation, calendar)
         if kind not in existing
@@ -290,10 +297,12 @@ def snooze(session: Session, obligation: Obligation, *, now: datetime) -> dateti
     """Hold the owner's pending DMs about ``obligation`` for one working day.
 
     The due time does not move, and the channel escalation is not snoozed: snoozing quiets
-    the reminders, it does not hide a late item from the other side.
+    the reminders, it does not hide a late item from the other side. The snooze is kept on
+    the obligation, so rungs planned again later (a rescheduled interview) wait for it too.
     """
     calendar = calendar_for(session, obligation.team_id, obligation.owner_id)
     until = add_working_hours(now, 24, calendar)
+    obligation.snoozed_until = max(until, obligation.snoozed_until or until)
     session.execute(
         update(Nudge)
         .where(

@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.db import upsert_insert
 from bot.models import Person, Workspace
 
 MAX_AGE = timedelta(hours=12)
@@ -73,12 +74,23 @@ def refresh_people(
             result[user_id] = person
             continue
         if person is None:
-            person = Person(team_id=team_id, user_id=user_id)
-            session.add(person)
+            person = _new_person(session, team_id, user_id, now)
         _apply(person, user, now)
         result[user_id] = person
     session.flush()
     return result
+
+
+def _new_person(session: Session, team_id: str, user_id: str, now: datetime) -> Person:
+    """The person's row, created unless a concurrent request (a double-click) just did."""
+    session.execute(
+        upsert_insert(session, Person)
+        .values(team_id=team_id, user_id=user_id, refreshed_at=now)
+        .on_conflict_do_nothing(index_elements=["team_id", "user_id"])
+    )
+    person = get_person(session, team_id, user_id)
+    assert person is not None
+    return person
 
 
 def person_zone(person: Person | None) -> ZoneInfo:

@@ -1,7 +1,9 @@
-"""Roles: kickoff drafts, creating a role, revising its brief, agreement and acknowledgement.
+"""Roles: creating a role, reading and revising its brief, who may edit it.
 
 Every function takes the session and ``now`` and works inside the caller's transaction.
 Everything is scoped by ``team_id``: a role id from another workspace is simply not found.
+Agreement to the contract and acknowledgements of changes live in ``bot.services.agreement``;
+``RoleNotFound`` and ``NotAllowed`` (from ``bot.services.errors``) are importable from here.
 """
 
 from __future__ import annotations
@@ -26,8 +28,8 @@ from bot.models import (
     RoleStatus,
     Side,
 )
+from bot.services import agreement, timeline
 from bot.services import obligations as obligation_service
-from bot.services import timeline
 from bot.services.brief import (
     BriefContent,
     Change,
@@ -36,18 +38,11 @@ from bot.services.brief import (
     new_panel_members,
     topics_needing_acknowledgement,
 )
+from bot.services.errors import NotAllowed as NotAllowed
+from bot.services.errors import RoleNotFound
 from bot.services.people import get_person, person_zone
 from bot.services.timeline import Event
 from bot.services.working_time import WorkCalendar, end_of_working_day
-
-
-class RoleNotFound(Exception):
-    """No such role in this workspace."""
-
-
-class NotAllowed(Exception):
-    """The person may not do this; ``str()`` is the explanation shown to them."""
-
 
 # -- reading ----------------------------------------------------------------------------------
 
@@ -249,6 +244,10 @@ class RevisionOutcome:
     changes: list[Change] = field(default_factory=list)
     acknowledgements: list[Acknowledgement] = field(default_factory=list)
     new_panel: list[str] = field(default_factory=list)
+    # People who took over a side with this revision, and must agree to the contract.
+    new_sides: list[tuple[str, Side]] = field(default_factory=list)
+    # The contract counted as signed before this revision and does not any more.
+    unsigned: agreement.ContractStatus | None = None
 
 
 def _acknowledgers(role: Role, editor_id: str) -> list[str]:
@@ -272,7 +271,8 @@ def revise_brief(
     people: dict[str, Person | None],
     now: datetime,
 ) -> RevisionOutcome:
-    """A new revision (nothing overwritten), what changed, and who must acknowledge it."""
+    """A new revision (nothing overwritten), what changed, and who must acknowledge it or
+    agree to the contract afresh."""
     previous_revision = current_revision(session, role)
     previous = BriefContent.model_validate(previous_revision.content)
     changes = diff_briefs(previous, brief)
@@ -288,9 +288,11 @@ def revise_brief(
     )
     session.add(revision)
     session.flush()
+    was_signed = agreement.contract_status(session, role).signed_at is not None
     role.title = brief.title
     role.recruiter_id = brief.recruiter_id
     role.hiring_manager_id = brief.hiring_manager_id
+    new_sides = agreement.hand_over_sides(session, role, previous, editor_id, now)
     topics = topics_needing_acknowledgement(changes)
     contract_changed = Topic.CONTRACT in topics or previous.recruiter_id != brief.recruiter_id
     if contract_changed or previous.hiring_manager_id != brief.hiring_manager_id:
@@ -323,8 +325,10 @@ def revise_brief(
         revision=revision.number,
         changed=[c.label for c in changes],
         needs_acknowledgement=[t.value for t in topics],
+        new_sides={side.value: user_id for user_id, side in new_sides},
     )
     session.flush()
+    status = agreement.contract_status(session, role)
     return RevisionOutcome(
         RevisionStatus.CREATED,
         revision=revision,
@@ -332,59 +336,9 @@ def revise_brief(
         changes=changes,
         acknowledgements=acknowledgements,
         new_panel=new_panel_members(previous, brief),
+        new_sides=new_sides,
+        unsigned=status if was_signed and status.signed_at is None else None,
     )
-
-
-# -- agreement and acknowledgement ------------------------------------------------------------
-
-
-class AgreeOutcome(StrEnum):
-    RECORDED = "recorded"
-    SIGNED = "signed"
-    ALREADY = "already"
-
-
-def agree_to_contract(session: Session, *, role: Role, user_id: str, now: datetime) -> AgreeOutcome:
-    """Record one side's agreement; the contract is signed when both sides have agreed."""
-    if user_id not in (role.recruiter_id, role.hiring_manager_id):
-        # Says nothing about the role (not even who its two sides are) to someone not on it.
-        raise NotAllowed("Only the role's recruiter and hiring manager can agree to its contract.")
-    changed = False
-    if user_id == role.recruiter_id and role.recruiter_agreed_at is None:
-        role.recruiter_agreed_at = now
-        changed = True
-    if user_id == role.hiring_manager_id and role.hiring_manager_agreed_at is None:
-        role.hiring_manager_agreed_at = now
-        changed = True
-    if not changed:
-        return AgreeOutcome.ALREADY
-    timeline.record(session, role, Event.CONTRACT_AGREED, at=now, actor_id=user_id)
-    if role.contract_signed_at is not None:
-        timeline.record(session, role, Event.CONTRACT_SIGNED, at=now, actor_id=user_id)
-        return AgreeOutcome.SIGNED
-    return AgreeOutcome.RECORDED
-
-
-def acknowledge_change(
-    session: Session, *, team_id: str, acknowledgement_id: int, user_id: str, now: datetime
-) -> tuple[Role, Acknowledgement, bool]:
-    """Acknowledge a change; returns (role, acknowledgement, newly acknowledged)."""
-    ack = session.get(Acknowledgement, acknowledgement_id)
-    if ack is None or ack.team_id != team_id:
-        raise RoleNotFound(f"acknowledgement {acknowledgement_id}")
-    role = get_role(session, team_id=team_id, role_id=ack.role_id)
-    if ack.requested_from != user_id:
-        raise NotAllowed(
-            "This change is waiting for someone else to acknowledge it; only the person it "
-            "names can."
-        )
-    if ack.acknowledged_at is not None:
-        return role, ack, False
-    ack.acknowledged_at = now
-    timeline.record(
-        session, role, Event.CHANGE_ACKNOWLEDGED, at=now, actor_id=user_id, topics=ack.topics
-    )
-    return role, ack, True
 
 
 def today_for(person: Person | None, now: datetime) -> date:

@@ -31,6 +31,7 @@ class Event(StrEnum):
     FEEDBACK_REVEALED = "feedback_revealed"
     NUDGE_SENT = "nudge_sent"
     OBLIGATION_MET = "obligation_met"
+    CHECKIN_ANSWERED = "checkin_answered"
 
 
 def record(

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from bot.blocks.brief import BriefView, brief_message
 from bot.db import SessionFactory
 from bot.models import Role
-from bot.services import brief_posts, timeline
+from bot.services import agreement, brief_posts, timeline
 from bot.services import checkins as checkin_service
 from bot.services import roles as role_service
 from bot.services.brief import BriefContent
@@ -59,6 +59,7 @@ def build_brief_view(session: Session, role: Role) -> BriefView:
         pending=pending,
         pending_revision_numbers=role_service.revision_numbers(session, pending),
         checkins_from=checkin_service.schedule_start(session, role),
+        contract=agreement.contract_status(session, role),
     )
 
 

@@ -46,6 +46,13 @@ class Action(StrEnum):
     MOVE_CHECKIN = "checkin-move"
 
 
+class Suggestion(StrEnum):
+    """``action_id`` of each ``external_select`` whose options Tandem serves (Slack sends a
+    ``block_suggestion`` request to the interactivity URL as the person types)."""
+
+    CANDIDATE = "candidate-search"
+
+
 class Field(StrEnum):
     """``block_id`` of each modal input; validation errors are keyed by these."""
 

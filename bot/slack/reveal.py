@@ -13,7 +13,6 @@ from bot.blocks.feedback import late_recommendation_message, reveal_message
 from bot.db import SessionFactory
 from bot.models import Candidate, Interview, Role, Workspace
 from bot.services import feedback as feedback_service
-from bot.services import roles as role_service
 from bot.services.candidates import label
 from bot.services.interviews import KINDS
 
@@ -41,16 +40,13 @@ def reveal_round(
                 select(Workspace.full_names_in_channels).where(Workspace.team_id == team_id)
             )
         )
-        must_haves = role_service.current_brief(session, role).must_haves
         text, blocks = reveal_message(
             candidate=label(candidate, full_names=full_names),
             interview=KINDS.get(interview.kind, interview.kind),
             ended_at=interview.ends_at,
             submitted=round_.submitted,
             missing=round_.missing,
-            unassessed=feedback_service.unassessed_must_haves(
-                session, candidate_id=candidate.id, must_haves=must_haves
-            ),
+            unassessed=feedback_service.unassessed_must_haves(session, interview),
         )
         channel_id = role.channel_id
     try:
