@@ -102,7 +102,10 @@ def serve(settings: Settings, *, with_scheduler: bool, host: str = "0.0.0.0") ->
         socket_handler.connect()
         wsgi_app = make_wsgi_app(None, database.engine)
     else:
-        wsgi_app = make_wsgi_app(app, database.engine)
+        assert settings.slack_signing_secret is not None
+        wsgi_app = make_wsgi_app(
+            app, database.engine, signing_secret=settings.slack_signing_secret.get_secret_value()
+        )
 
     server = make_server(
         wsgi_app,

@@ -27,9 +27,41 @@ NOT_HERE = "That role does not exist in this workspace (or was removed)."
 EDITORS_ONLY = "Only the role's recruiter, hiring manager or a workspace admin can {what}."
 
 
+NO_TRIGGER = (
+    "Slack did not send what Tandem needs to open that form (a trigger id). "
+    "Please try again; if it keeps happening, tell whoever runs Tandem."
+)
+TRIGGER_EXPIRED = (
+    "Slack took too long to hand the form over, so it could not open. "
+    "Please press the button (or type the command) again."
+)
+# views.open's answers when the trigger id is older than 3 seconds, used or unknown.
+_TRIGGER_ERRORS = {"expired_trigger_id", "trigger_expired", "exchanged_trigger_id"}
+
+
 def tell(respond: Respond, text: str) -> None:
     """An ephemeral answer to the person who pressed the button."""
     respond(text=text, response_type="ephemeral", replace_original=False)
+
+
+def open_modal(
+    client: WebClient, body: dict[str, Any], respond: Respond, view: dict[str, Any]
+) -> None:
+    """``views.open`` with the request's trigger id; a missing or expired one is explained
+    to the person (what to do next) instead of failing."""
+    trigger_id = body.get("trigger_id")
+    if not isinstance(trigger_id, str) or not trigger_id:
+        logger.warning("cannot open a modal: the request has no trigger_id")
+        tell(respond, NO_TRIGGER)
+        return
+    try:
+        client.views_open(trigger_id=trigger_id, view=view)
+    except SlackApiError as exc:
+        error = exc.response.get("error") if exc.response is not None else None
+        if error not in _TRIGGER_ERRORS:
+            raise
+        logger.warning("views.open refused the trigger id: %s", error)
+        tell(respond, TRIGGER_EXPIRED)
 
 
 def action_value(body: dict[str, Any]) -> int:
@@ -82,7 +114,7 @@ def open_for_editors(
     if isinstance(view, str):
         tell(respond, view)
         return
-    client.views_open(trigger_id=body["trigger_id"], view=view)
+    open_modal(client, body, respond, view)
 
 
 def full_names_in_channels(session: Session, team_id: str) -> bool:

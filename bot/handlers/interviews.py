@@ -25,6 +25,7 @@ from bot.handlers.common import (
     full_names_in_channels,
     may_edit_role,
     open_for_editors,
+    open_modal,
     role_from_view,
     tell,
     thread_note,
@@ -227,7 +228,7 @@ def handle_edit_interview_button(
     except NotAllowed as exc:
         tell(respond, str(exc))
         return
-    client.views_open(trigger_id=body["trigger_id"], view=view)
+    open_modal(client, body, respond, view)
 
 
 def _update_note(

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from slack_bolt import Ack, App, BoltContext
+from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
@@ -23,6 +23,7 @@ from bot.blocks.kickoff import (
 )
 from bot.clock import utcnow
 from bot.db import SessionFactory
+from bot.handlers.common import open_modal
 from bot.handlers.revisions import announce_revision
 from bot.models import KickoffDraft
 from bot.services import drafts as draft_service
@@ -59,6 +60,7 @@ def handle_kickoff_command(
     command: dict[str, Any],
     client: WebClient,
     context: BoltContext,
+    respond: Respond,
     sessions: SessionFactory,
 ) -> None:
     """``/kickoff [role title]``: open step 1, title pre-filled (a recent unfinished draft resumes)."""
@@ -78,7 +80,7 @@ def handle_kickoff_command(
         view = role_step_view(
             draft_id=draft.id, answers=draft.answers, submitter_id=context.user_id, editing=False
         )
-    client.views_open(trigger_id=command["trigger_id"], view=view)
+    open_modal(client, command, respond, view)
 
 
 def _draft(session: Any, context: BoltContext, view: dict[str, Any]) -> KickoffDraft:

@@ -28,6 +28,7 @@ from bot.services.brief import (
     Urgency,
     default_responsibilities,
 )
+from bot.services.form_values import clock_time, whole_number
 from bot.slack.ids import Field, plan_date_field, plan_owner_field, responsibility_field
 
 MAX_PANEL = 20
@@ -270,21 +271,17 @@ def validate_contract_step(
 ) -> StepResult:
     """Step 3: the collaboration contract, the responsibility matrix and the plan."""
     result = StepResult()
-    turnaround_raw = values.get(Field.TURNAROUND) or "48"
-    turnaround = int(turnaround_raw) if turnaround_raw.isdigit() else 0
+    turnaround = whole_number(values.get(Field.TURNAROUND) or "48", 0, 1000)
     if turnaround not in TURNAROUND_CHOICES:
         result.errors[Field.TURNAROUND] = "Pick 24, 48 or 72 working hours."
-    day_raw = values.get(Field.CHECKIN_DAY) or "0"
-    weekday = int(day_raw) if day_raw.isdigit() else -1
-    if not 0 <= weekday <= 4:
+    weekday = whole_number(values.get(Field.CHECKIN_DAY) or "0", 0, 4)
+    if weekday is None:
         result.errors[Field.CHECKIN_DAY] = "Pick a weekday from Monday to Friday."
-    checkin_raw = values.get(Field.CHECKIN_TIME) or "10:00"
-    try:
-        checkin_time = time.fromisoformat(checkin_raw)
-    except ValueError:
+    checkin_time = clock_time(values.get(Field.CHECKIN_TIME) or "10:00")
+    if checkin_time is None:
         checkin_time = time(10, 0)
         result.errors[Field.CHECKIN_TIME] = "Pick a time, e.g. 10:00."
-    if not time(8, 0) <= checkin_time <= time(18, 0):
+    elif not time(8, 0) <= checkin_time <= time(18, 0):
         result.errors[Field.CHECKIN_TIME] = "Pick a time during working hours (08:00–18:00)."
     slate_size = _int(result, values, Field.SLATE_SIZE, "Slate size", 1, 50)
     slate_due = _date(result, values, Field.SLATE_DUE, "First slate date")
