@@ -16,10 +16,15 @@ from urllib.parse import quote
 
 import pytest
 
+from bot.handlers.common import NO_TRIGGER, NOT_HERE
+from bot.slack.ids import Action
 from tests import slack_requests as sr
 from tests.harness import Tandem
+from tests.hiring_flow import add_candidate, log_interview, next_weekday, press, start_role
+from tests.kickoff_flow import HM, PANEL, RECRUITER, Kickoff, add_people, brief_step, role_step
+from tests.modals import opened_view, submit
 
-USER = "U0RECRUIT"
+USER = RECRUITER
 FORM = "application/x-www-form-urlencoded"
 JSON = "application/json"
 DEEP_JSON = "[" * 100_000 + "]" * 100_000
@@ -197,3 +202,138 @@ def test_ssl_check_is_answered_and_changes_nothing(tandem: Tandem) -> None:
 def test_oauth_routes_are_not_found_in_single_workspace_mode(tandem: Tandem) -> None:
     assert tandem.request("/slack/install").status == 404
     assert tandem.request("/elsewhere", "x", {"Content-Type": FORM}).status == 404
+
+
+# -- Signed but malformed: a clear answer where a person can see one ------------------------
+
+TOO_BIG = "99999999999999999999"
+
+
+def test_button_value_beyond_the_id_column_says_the_role_is_not_here(
+    tandem: Tandem, logs: pytest.LogCaptureFixture, capfd: pytest.CaptureFixture[str]
+) -> None:
+    start_role(tandem)
+    logs.clear()
+    for value in (TOO_BIG, str(2**31), "²", "1e3", "-1", "٣"):
+        assert press(tandem, HM, Action.AGREE, value) == NOT_HERE, value
+    assert_quiet(logs, capfd, lines=0)
+
+
+def test_private_metadata_id_beyond_the_id_column_closes_the_modal_with_a_message(
+    tandem: Tandem, logs: pytest.LogCaptureFixture, capfd: pytest.CaptureFixture[str]
+) -> None:
+    role_id = start_role(tandem)
+    press(tandem, RECRUITER, Action.ADD_CANDIDATE, str(role_id))
+    view = opened_view(tandem)
+    logs.clear()
+    for forged in ('{"role": ' + TOO_BIG + "}", '{"role": "1"}', '{"role": 1.5}', "[1]", "{"):
+        reply = submit(
+            tandem,
+            {**view, "private_metadata": forged},
+            user=RECRUITER,
+            changes={"candidate_name": "Jane Doe"},
+        )
+        assert reply.json["response_action"] == "update", forged
+        assert NOT_HERE in json.dumps(reply.json["view"]), forged
+    assert_quiet(logs, capfd, lines=0)
+
+
+def test_digits_that_int_refuses_are_a_field_error(tandem: Tandem) -> None:
+    role_id = start_role(tandem)
+    add_candidate(tandem, role_id, "Jane Doe", RECRUITER)
+    press(tandem, RECRUITER, Action.MOVE_CANDIDATE, str(role_id))
+    view = opened_view(tandem)
+    for candidate in ("²", TOO_BIG):
+        reply = submit(
+            tandem,
+            view,
+            user=RECRUITER,
+            changes={"candidate": candidate, "candidate_stage": "panel"},
+        )
+        assert reply.json == {
+            "response_action": "errors",
+            "errors": {"candidate": "Pick the candidate."},
+        }, candidate
+
+
+@pytest.mark.parametrize("at", ["10:00+05:00", "10:00Z", "10:00:00", "1000", "²0:00", "25:00"])
+def test_checkin_time_with_an_offset_is_a_field_error(tandem: Tandem, at: str) -> None:
+    role_id = start_role(tandem)
+    press(tandem, RECRUITER, Action.MOVE_CHECKIN, str(role_id))
+    reply = submit(tandem, opened_view(tandem), user=RECRUITER, changes={"checkin_time": at})
+    assert reply.json["response_action"] == "errors"
+    assert "checkin_time" in reply.json["errors"]
+
+
+def test_interview_time_with_an_offset_is_a_field_error(tandem: Tandem) -> None:
+    role_id = start_role(tandem)
+    candidate_id = add_candidate(tandem, role_id, "Jane Doe", RECRUITER)
+    reply = log_interview(
+        tandem,
+        role_id,
+        candidate_id,
+        user=RECRUITER,
+        day=next_weekday(1),
+        start="10:00+05:00",
+        end="11:00+05:00",
+        interviewers=PANEL,
+    )
+    assert reply.json["response_action"] == "errors"
+    assert "interview_end" in reply.json["errors"]
+
+
+def test_kickoff_checkin_time_with_an_offset_is_a_field_error(tandem: Tandem) -> None:
+    add_people(tandem.standin)
+    kickoff = Kickoff(tandem).start()
+    kickoff.step(role_step())
+    kickoff.step(brief_step())
+    reply = kickoff.step({"checkin_time": "10:00+05:00", "checkin_day": "²"})
+    assert reply.json["response_action"] == "errors"
+    assert {"checkin_time", "checkin_day"} <= set(reply.json["errors"])
+
+
+def test_button_without_a_trigger_id_says_what_to_do(tandem: Tandem) -> None:
+    role_id = start_role(tandem)
+    payload = sr.block_action_payload(
+        user_id=RECRUITER,
+        action_id=Action.ADD_CANDIDATE,
+        value=str(role_id),
+        response_url=tandem.standin.response_url("no-trigger"),
+    )
+    del payload["trigger_id"]
+    before = len(tandem.standin.calls_to("views.open"))
+    assert tandem.interact(payload).status == 200
+    assert tandem.standin.last("response_url").params["text"] == NO_TRIGGER
+    assert len(tandem.standin.calls_to("views.open")) == before
+
+
+def test_command_without_a_trigger_id_says_what_to_do(tandem: Tandem) -> None:
+    body = sr.slash_command_body("/kickoff", "Staff Data Engineer", user_id=RECRUITER)
+    body = body.replace("&trigger_id=13345224609.738474920.8088930838d88f008e0", "")
+    body = body.replace(
+        "response_url=https%3A%2F%2Fhooks.slack.com%2Fcommands%2FT0TANDEM%2F1%2Fx",
+        "response_url=" + quote(tandem.standin.response_url("kickoff"), safe=""),
+    )
+    assert "trigger_id" not in body
+    assert tandem.post_signed(body, FORM).status == 200
+    assert tandem.standin.last("response_url").params["text"] == NO_TRIGGER
+
+
+def test_payload_without_a_user_gets_200_and_one_log_line(
+    tandem: Tandem, logs: pytest.LogCaptureFixture, capfd: pytest.CaptureFixture[str]
+) -> None:
+    role_id = start_role(tandem)
+    logs.clear()
+    payload = sr.block_action_payload(user_id=HM, action_id=Action.AGREE, value=str(role_id))
+    del payload["user"]
+    assert tandem.interact(payload).status == 200
+    assert_quiet(logs, capfd)
+    assert "no user" in logs.records[-1].getMessage()
+
+
+def test_thread_message_without_a_ts_gets_200_and_one_log_line(
+    tandem: Tandem, logs: pytest.LogCaptureFixture, capfd: pytest.CaptureFixture[str]
+) -> None:
+    event = {"type": "message", "user": HM, "channel": "C0X", "thread_ts": "1.1", "text": "hi"}
+    assert tandem.event(event, event_id="Ev0NOTS").status == 200
+    assert_quiet(logs, capfd)

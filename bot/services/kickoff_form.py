@@ -315,7 +315,7 @@ def validate_contract_step(
     result.answers = {
         "contract": {
             "feedback_turnaround_hours": turnaround or 48,
-            "checkin_weekday": max(weekday, 0),
+            "checkin_weekday": weekday or 0,
             "checkin_time": checkin_time.strftime("%H:%M"),
             "slate_size": slate_size or 5,
             "slate_due": slate_due.isoformat() if slate_due else None,
