@@ -12,16 +12,29 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from datetime import timedelta
 from urllib.parse import quote
 
 import pytest
+from sqlalchemy import update
 
+from bot.clock import utcnow
 from bot.handlers.common import NO_TRIGGER, NOT_HERE
+from bot.models import Person
 from bot.slack.ids import Action
 from tests import slack_requests as sr
 from tests.harness import Tandem
 from tests.hiring_flow import add_candidate, log_interview, next_weekday, press, start_role
-from tests.kickoff_flow import HM, PANEL, RECRUITER, Kickoff, add_people, brief_step, role_step
+from tests.kickoff_flow import (
+    ADMIN,
+    HM,
+    PANEL,
+    RECRUITER,
+    Kickoff,
+    add_people,
+    brief_step,
+    role_step,
+)
 from tests.modals import opened_view, submit
 
 USER = RECRUITER
@@ -337,3 +350,64 @@ def test_thread_message_without_a_ts_gets_200_and_one_log_line(
     event = {"type": "message", "user": HM, "channel": "C0X", "thread_ts": "1.1", "text": "hi"}
     assert tandem.event(event, event_id="Ev0NOTS").status == 200
     assert_quiet(logs, capfd)
+
+
+# -- No Web API call before the ack; a 429 on a look-up never delays an ack ----------------
+
+
+def test_settings_command_acks_before_it_asks_slack_who_the_person_is(tandem: Tandem) -> None:
+    tandem.standin.add_user(ADMIN, "ada", is_admin=True)
+    tandem.standin.fail("users.info", status=429, retry_after=2)
+
+    started = time.monotonic()
+    reply = tandem.post_signed(
+        sr.slash_command_body(
+            "/tandem",
+            "holidays us",
+            user_id=ADMIN,
+            response_url=tandem.standin.response_url("settings"),
+        ),
+        FORM,
+        wait=False,
+    )
+    acked_after = time.monotonic() - started
+
+    assert reply.status == 200 and reply.body == ""
+    assert acked_after < 1.0
+    tandem.executor.wait_idle()
+    assert "US" in tandem.standin.last("response_url").params["text"]
+
+
+def test_rate_limited_people_lookup_does_not_delay_a_kickoff_step(tandem: Tandem) -> None:
+    add_people(tandem.standin)
+    kickoff = Kickoff(tandem).start()
+    tandem.standin.fail("users.info", status=429, retry_after=5, times=10)
+
+    started = time.monotonic()
+    reply = kickoff.step(role_step())
+    acked_after = time.monotonic() - started
+
+    assert reply.json["response_action"] == "push"
+    assert acked_after < 2.0
+    assert len(tandem.standin.calls_to("users.info")) == 1
+
+
+def test_rate_limited_lookup_does_not_expire_the_trigger_id(tandem: Tandem) -> None:
+    """An admin outside the role opens a modal: the stale cached row answers for Slack."""
+    role_id = start_role(tandem)
+    assert press(tandem, ADMIN, Action.ADD_CANDIDATE, str(role_id)) is None
+    with tandem.database.sessions.begin() as session:
+        session.execute(
+            update(Person)
+            .where(Person.user_id == ADMIN)
+            .values(refreshed_at=utcnow() - timedelta(days=1))
+        )
+    tandem.standin.fail("users.info", status=429, retry_after=5, times=10)
+    opened = len(tandem.standin.calls_to("views.open"))
+
+    started = time.time()
+    assert press(tandem, ADMIN, Action.ADD_CANDIDATE, str(role_id)) is None
+
+    views_open = tandem.standin.calls_to("views.open")
+    assert len(views_open) == opened + 1
+    assert views_open[-1].at - started < 2.0

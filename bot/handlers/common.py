@@ -18,7 +18,7 @@ from bot.models import Role, Workspace
 from bot.services import roles as role_service
 from bot.services.people import refresh_people
 from bot.services.roles import RoleNotFound
-from bot.slack.lookups import user_fetcher
+from bot.slack.lookups import request_user_fetcher
 from bot.slack.metadata import BadPayload, parse_id, parse_metadata
 
 logger = logging.getLogger(__name__)
@@ -69,7 +69,8 @@ def action_value(body: dict[str, Any]) -> int:
 
 
 def may_edit_role(session: Session, role: Role, client: WebClient, context: BoltContext) -> bool:
-    """Party to the role, or a workspace admin (asked of Slack only for outsiders)."""
+    """Party to the role, or a workspace admin (asked of Slack only for outsiders, within the
+    request's budget: this runs before an ack or a trigger id's use)."""
     assert context.team_id is not None and context.user_id is not None
     if context.user_id in (role.recruiter_id, role.hiring_manager_id):
         return True
@@ -77,7 +78,7 @@ def may_edit_role(session: Session, role: Role, client: WebClient, context: Bolt
         session,
         team_id=context.team_id,
         user_ids=[context.user_id],
-        fetch=user_fetcher(client),
+        fetch=request_user_fetcher(client),
         now=utcnow(),
     ).get(context.user_id)
     return role_service.may_edit(role, context.user_id, person)

@@ -42,7 +42,7 @@ from bot.services.people import get_person, person_zone, refresh_people
 from bot.services.roles import NotAllowed, RoleNotFound
 from bot.slack.forms import read_values
 from bot.slack.ids import Action, Callback
-from bot.slack.lookups import user_fetcher
+from bot.slack.lookups import request_user_fetcher
 from bot.slack.metadata import BadPayload, parse_metadata
 
 logger = logging.getLogger(__name__)
@@ -110,7 +110,7 @@ def _checked_interview(
         session,
         team_id=context.team_id,
         user_ids=[context.user_id, *(values.get(hiring_forms.INTERVIEWERS) or [])][:12],
-        fetch=user_fetcher(client),
+        fetch=request_user_fetcher(client),
         now=now,
     )
     bots = {u for u, p in people.items() if p is not None and p.is_bot}

@@ -29,6 +29,7 @@ from bot.models import KickoffDraft
 from bot.services import drafts as draft_service
 from bot.services import roles as role_service
 from bot.services.kickoff_form import (
+    CHANNEL_EXISTING,
     IncompleteBrief,
     build_brief,
     validate_brief_step,
@@ -40,7 +41,7 @@ from bot.services.roles import NotAllowed, RevisionStatus, RoleNotFound
 from bot.slack.briefs import PublishStatus, publish_brief
 from bot.slack.forms import read_values
 from bot.slack.ids import Callback, Command, Field
-from bot.slack.lookups import channel_facts, user_fetcher
+from bot.slack.lookups import channel_facts, quick_client, request_user_fetcher
 from bot.slack.metadata import BadPayload, parse_metadata
 
 logger = logging.getLogger(__name__)
@@ -109,7 +110,9 @@ def handle_role_step(
     assert context.team_id is not None and context.user_id is not None
     picked = [values.get(Field.HIRING_MANAGER), values.get(Field.RECRUITER), context.user_id]
     channel_id = values.get(Field.CHANNEL)
-    channel = channel_facts(client, channel_id) if channel_id else None
+    # The ack needs these answers (field errors); Slack is asked within the request's budget.
+    wants_channel = values.get(Field.CHANNEL_MODE) == CHANNEL_EXISTING and channel_id
+    channel = channel_facts(quick_client(client), channel_id) if wants_channel else None
     try:
         with sessions.begin() as session:
             draft = _draft(session, context, view)
@@ -117,7 +120,7 @@ def handle_role_step(
                 session,
                 team_id=context.team_id,
                 user_ids=[u for u in picked if u],
-                fetch=user_fetcher(client),
+                fetch=request_user_fetcher(client),
                 now=now,
             )
             result = validate_role_step(values, people=people, channel=channel)
