@@ -18,7 +18,7 @@ from sqlalchemy import Engine
 from bot import handlers
 from bot.config import Settings
 from bot.db import SessionFactory
-from bot.failures import one_line
+from bot.failures import one_line, quiet_logging
 from bot.manifest import bot_scopes
 from bot.models.slack_oauth import BOTS_TABLE, INSTALLATIONS_TABLE, OAUTH_STATES_TABLE
 from bot.slack.client import make_web_client
@@ -116,17 +116,20 @@ def create_app(
             client = make_web_client(settings.slack_api_url, token=token)
         elif client.token is None:
             client.token = token
-        app = App(
-            client=client,
-            signing_secret=signing_secret,
-            # auth.test runs on the first request instead of at start-up, so a process can
-            # boot (and answer /healthz) while Slack is briefly unreachable.
-            token_verification_enabled=False,
-            listener_executor=listener_executor,
-            # Unmatched requests reach the error handler: a 200 and one log line, not Bolt's
-            # 404 and its multi-line advice.
-            raise_error_for_unhandled_request=True,
-        )
+        # Bolt warns that it ignores SLACK_BOT_TOKEN from the environment when given a
+        # client; this client carries that very token.
+        with quiet_logging():
+            app = App(
+                client=client,
+                signing_secret=signing_secret,
+                # auth.test runs on the first request instead of at start-up, so a process
+                # can boot (and answer /healthz) while Slack is briefly unreachable.
+                token_verification_enabled=False,
+                listener_executor=listener_executor,
+                # Unmatched requests reach the error handler: a 200 and one log line, not
+                # Bolt's 404 and its multi-line advice.
+                raise_error_for_unhandled_request=True,
+            )
 
     def inject_runtime(context: BoltContext, next: Any) -> Any:
         context["sessions"] = sessions

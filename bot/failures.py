@@ -5,7 +5,10 @@ Operators read one clear line per failure; the traceback is logged at DEBUG for 
 
 from __future__ import annotations
 
+import contextlib
+import logging
 import traceback
+from collections.abc import Iterator
 from pathlib import Path
 
 
@@ -15,6 +18,20 @@ def one_line(exc: BaseException) -> str:
     described = f"{type(exc).__name__}: {text}" if text else type(exc).__name__
     where = _innermost_tandem_frame(exc)
     return f"{described} (at {where})" if where else described
+
+
+@contextlib.contextmanager
+def quiet_logging() -> Iterator[None]:
+    """No log output for a moment: for start-up steps (one thread) whose failure Tandem
+    explains itself in one line, where slack_sdk and Bolt would log several. (Bolt gives each
+    of its loggers the root logger's level, so silencing ``slack_bolt`` alone is not enough.)
+    """
+    previous = logging.root.manager.disable
+    logging.disable(logging.CRITICAL)
+    try:
+        yield
+    finally:
+        logging.disable(previous)
 
 
 def _innermost_tandem_frame(exc: BaseException) -> str | None:
