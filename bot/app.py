@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from concurrent.futures import Executor
 from typing import Any
 
@@ -46,6 +47,9 @@ FAILED_AFTER_ACK = (
     "if it does not, try again in a minute. If it keeps failing, tell whoever runs Tandem for "
     "your workspace: the problem is in Tandem's log."
 )
+# Slack's ids (U…, T…, C…, E…) are short upper-case words; the columns keeping them are 32 wide.
+SLACK_ID = re.compile(r"[A-Z0-9]{2,32}")
+EVENT_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
 INTERACTIVE_TYPES = (
     "block_actions",
     "view_submission",
@@ -213,14 +217,22 @@ def describe(body: dict[str, Any]) -> str:
 def _refuse_incomplete_payload(
     body: dict[str, Any], context: BoltContext, next: Any
 ) -> BoltResponse | None:
-    """Signed requests missing what every listener of their kind relies on: 200, one line.
+    """Signed requests missing what every listener of their kind relies on, or with ids that
+    are not Slack's (too long for the columns that store them): 200, one line.
 
     Slack always sends these fields; a request without them is forged or broken, and there
     is no one to tell (without a user id, not even whom to tell).
     """
     kind = body.get("type")
     missing = None
-    if (body.get("command") or kind in INTERACTIVE_TYPES) and not context.user_id:
+    ids = (context.user_id, context.team_id, context.enterprise_id, context.channel_id)
+    if any(v is not None and not (isinstance(v, str) and SLACK_ID.fullmatch(v)) for v in ids):
+        missing = "well-formed user, team or channel id"
+    elif body.get("event_id") is not None and not (
+        isinstance(body["event_id"], str) and EVENT_ID.fullmatch(body["event_id"])
+    ):
+        missing = "well-formed event_id"
+    elif (body.get("command") or kind in INTERACTIVE_TYPES) and not context.user_id:
         missing = "user"
     elif kind == "block_actions" and not (
         isinstance(body.get("actions"), list)

@@ -411,3 +411,27 @@ def test_rate_limited_lookup_does_not_expire_the_trigger_id(tandem: Tandem) -> N
     views_open = tandem.standin.calls_to("views.open")
     assert len(views_open) == opened + 1
     assert views_open[-1].at - started < 2.0
+
+
+def test_ids_longer_than_slacks_get_200_and_one_log_line(
+    tandem: Tandem, logs: pytest.LogCaptureFixture, capfd: pytest.CaptureFixture[str]
+) -> None:
+    role_id = start_role(tandem)
+    logs.clear()
+    payload = sr.block_action_payload(user_id="U" * 40, action_id=Action.AGREE, value=str(role_id))
+    assert tandem.interact(payload).status == 200
+    event = {"type": "app_home_opened", "user": HM, "channel": "D0HOME", "tab": "home"}
+    assert tandem.event(event, event_id="Ev" + "0" * 80).status == 200
+    message = {"type": "message", "user": HM, "channel": "C0X", "text": "hi"}
+    reply = {**message, "thread_ts": "1.1", "ts": "1" * 40 + ".1"}
+    assert tandem.event(reply, event_id="Ev0LONGTS").status == 200
+    assert_quiet(logs, capfd, lines=3)
+    assert tandem.standin.calls_to("views.publish") == []
+
+
+def test_picked_user_that_is_not_a_slack_id_is_a_field_error(tandem: Tandem) -> None:
+    add_people(tandem.standin)
+    kickoff = Kickoff(tandem).start()
+    reply = kickoff.step(role_step(hiring_manager="U" * 40))
+    assert reply.json["response_action"] == "errors"
+    assert "hiring_manager" in reply.json["errors"]

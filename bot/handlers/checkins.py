@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from datetime import time
 from typing import Any
 
@@ -31,6 +32,7 @@ from bot.slack.metadata import BadPayload, parse_metadata
 logger = logging.getLogger(__name__)
 
 REPLY_SUBTYPES = {None, "thread_broadcast", "file_share"}
+MESSAGE_TS = re.compile(r"[0-9]{1,20}\.[0-9]{1,10}")
 
 
 def handle_message(
@@ -50,7 +52,14 @@ def handle_message(
         # record nothing for them.
         if not thread_ts:
             return False
-        if not all(isinstance(v, str) and v for v in (thread_ts, ts, channel_id)):
+        if not (
+            isinstance(thread_ts, str)
+            and isinstance(ts, str)
+            and MESSAGE_TS.fullmatch(thread_ts)
+            and MESSAGE_TS.fullmatch(ts)
+            and isinstance(channel_id, str)
+            and channel_id
+        ):
             logger.warning(
                 "ignored message event %s: no usable ts, thread_ts or channel",
                 body.get("event_id"),

@@ -6,15 +6,24 @@ request carries, so validation never meets a number where it expects text.
 
 from __future__ import annotations
 
+import re
 from typing import Any
+
+# A picked user or conversation is a Slack id; anything else was forged (and would not fit
+# the 32-character columns that keep ids).
+_SLACK_ID = re.compile(r"[A-Z0-9]{2,32}")
 
 
 def _text(value: Any) -> str | None:
     return value if isinstance(value, str) else None
 
 
-def _texts(values: Any) -> list[str]:
-    return [v for v in values if isinstance(v, str)] if isinstance(values, list) else []
+def _slack_id(value: Any) -> str | None:
+    return value if isinstance(value, str) and _SLACK_ID.fullmatch(value) else None
+
+
+def _slack_ids(values: Any) -> list[str]:
+    return [v for v in values if _slack_id(v)] if isinstance(values, list) else []
 
 
 def _option(option: Any) -> str | None:
@@ -36,13 +45,13 @@ def element_value(element: dict[str, Any]) -> Any:
             else []
         )
     if kind == "users_select":
-        return _text(element.get("selected_user"))
+        return _slack_id(element.get("selected_user"))
     if kind == "multi_users_select":
-        return _texts(element.get("selected_users"))
+        return _slack_ids(element.get("selected_users"))
     if kind == "conversations_select":
-        return _text(element.get("selected_conversation"))
+        return _slack_id(element.get("selected_conversation"))
     if kind == "channels_select":
-        return _text(element.get("selected_channel"))
+        return _slack_id(element.get("selected_channel"))
     if kind == "datepicker":
         return _text(element.get("selected_date"))
     if kind == "timepicker":
