@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from concurrent.futures import Executor
 from typing import Any
 
-from slack_bolt import App, BoltContext, BoltRequest, BoltResponse
+from slack_bolt import App, BoltContext, BoltResponse
+from slack_bolt.error import BoltUnhandledRequestError
 from slack_bolt.oauth.oauth_settings import OAuthSettings
 from slack_sdk import WebClient
 from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
@@ -17,6 +19,7 @@ from sqlalchemy import Engine
 from bot import handlers
 from bot.config import Settings
 from bot.db import SessionFactory
+from bot.failures import one_line, quiet_logging
 from bot.manifest import bot_scopes
 from bot.models.slack_oauth import BOTS_TABLE, INSTALLATIONS_TABLE, OAUTH_STATES_TABLE
 from bot.slack.client import make_web_client
@@ -34,8 +37,25 @@ NOT_INSTALLED_MESSAGE = (
     "A workspace admin can install it again from the Tandem install page."
 )
 SOMETHING_WENT_WRONG = (
-    "Sorry — Tandem hit an unexpected problem and did not finish that. Nothing was half-saved; "
-    "please try again in a minute."
+    "Sorry — Tandem hit an unexpected problem and did not do that; nothing was changed. "
+    "Please try again in a minute. If it keeps happening, tell whoever runs Tandem for your "
+    "workspace: the problem is in Tandem's log."
+)
+FAILED_AFTER_ACK = (
+    "Sorry — Tandem hit an unexpected problem while finishing what you just did, so part of it "
+    "may not have happened. Check whether your change shows (in the role's channel or brief); "
+    "if it does not, try again in a minute. If it keeps failing, tell whoever runs Tandem for "
+    "your workspace: the problem is in Tandem's log."
+)
+# Slack's ids (U…, T…, C…, E…) are short upper-case words; the columns keeping them are 32 wide.
+SLACK_ID = re.compile(r"[A-Z0-9]{2,32}")
+EVENT_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
+INTERACTIVE_TYPES = (
+    "block_actions",
+    "view_submission",
+    "view_closed",
+    "shortcut",
+    "message_action",
 )
 
 
@@ -91,6 +111,7 @@ def create_app(
             oauth_settings=_oauth_settings(settings, sessions),
             listener_executor=listener_executor,
             user_facing_authorize_error_message=NOT_INSTALLED_MESSAGE,
+            raise_error_for_unhandled_request=True,
         )
     else:
         assert settings.slack_bot_token is not None
@@ -99,14 +120,20 @@ def create_app(
             client = make_web_client(settings.slack_api_url, token=token)
         elif client.token is None:
             client.token = token
-        app = App(
-            client=client,
-            signing_secret=signing_secret,
-            # auth.test runs on the first request instead of at start-up, so a process can
-            # boot (and answer /healthz) while Slack is briefly unreachable.
-            token_verification_enabled=False,
-            listener_executor=listener_executor,
-        )
+        # Bolt warns that it ignores SLACK_BOT_TOKEN from the environment when given a
+        # client; this client carries that very token.
+        with quiet_logging():
+            app = App(
+                client=client,
+                signing_secret=signing_secret,
+                # auth.test runs on the first request instead of at start-up, so a process
+                # can boot (and answer /healthz) while Slack is briefly unreachable.
+                token_verification_enabled=False,
+                listener_executor=listener_executor,
+                # Unmatched requests reach the error handler: a 200 and one log line, not
+                # Bolt's 404 and its multi-line advice.
+                raise_error_for_unhandled_request=True,
+            )
 
     def inject_runtime(context: BoltContext, next: Any) -> Any:
         context["sessions"] = sessions
@@ -116,7 +143,8 @@ def create_app(
     app.middleware(inject_runtime)
     if not settings.oauth_enabled:
         app.middleware(_reject_foreign_workspace)
-    app.error(_handle_error)
+    app.middleware(_refuse_incomplete_payload)
+    app.error(_error_handler(app))
     handlers.register(app)
     return app
 
@@ -164,24 +192,132 @@ def _message_modal(title: str, text: str) -> dict[str, Any]:
     }
 
 
-def _handle_error(error: Exception, body: dict[str, Any], request: BoltRequest) -> BoltResponse:
-    """Log the failure and give Slack a 200 with a plain apology, never a 500 or a trace."""
-    logger.error("listener failed: %s", error, exc_info=error)
-    if body.get("type") == "view_submission":
-        return BoltResponse(
-            status=200,
-            body=json.dumps(
-                {
-                    "response_action": "update",
-                    "view": _message_modal("Tandem", SOMETHING_WENT_WRONG),
-                }
-            ),
-            headers={"content-type": "application/json"},
-        )
-    if body.get("command") or body.get("type") in ("block_actions", "shortcut"):
-        return BoltResponse(
-            status=200,
-            body=json.dumps({"response_type": "ephemeral", "text": SOMETHING_WENT_WRONG}),
-            headers={"content-type": "application/json"},
-        )
+def describe(body: dict[str, Any]) -> str:
+    """What a request was, for a log line: kind, name, who, where."""
+    kind = str(body.get("type") or ("command" if body.get("command") else "request"))
+    if kind == "event_callback":
+        event = body.get("event") if isinstance(body.get("event"), dict) else {}
+        return f"event {event.get('type')} {body.get('event_id') or ''}".rstrip()
+    if kind == "command":
+        who, name = body.get("user_id"), body.get("command")
+    else:
+        user = body.get("user")
+        who = user.get("id") if isinstance(user, dict) else None
+        actions = body.get("actions")
+        view = body.get("view")
+        if isinstance(actions, list) and actions and isinstance(actions[0], dict):
+            name = actions[0].get("action_id")
+        elif isinstance(view, dict):
+            name = view.get("callback_id")
+        else:
+            name = body.get("callback_id")
+    return f"{kind} {name} by {who}"
+
+
+def _refuse_incomplete_payload(
+    body: dict[str, Any], context: BoltContext, next: Any
+) -> BoltResponse | None:
+    """Signed requests missing what every listener of their kind relies on, or with ids that
+    are not Slack's (too long for the columns that store them): 200, one line.
+
+    Slack always sends these fields; a request without them is forged or broken, and there
+    is no one to tell (without a user id, not even whom to tell).
+    """
+    kind = body.get("type")
+    missing = None
+    ids = (context.user_id, context.team_id, context.enterprise_id, context.channel_id)
+    if any(v is not None and not (isinstance(v, str) and SLACK_ID.fullmatch(v)) for v in ids):
+        missing = "well-formed user, team or channel id"
+    elif body.get("event_id") is not None and not (
+        isinstance(body["event_id"], str) and EVENT_ID.fullmatch(body["event_id"])
+    ):
+        missing = "well-formed event_id"
+    elif (body.get("command") or kind in INTERACTIVE_TYPES) and not context.user_id:
+        missing = "user"
+    elif kind == "block_actions" and not (
+        isinstance(body.get("actions"), list)
+        and body["actions"]
+        and all(isinstance(a, dict) for a in body["actions"])
+    ):
+        missing = "actions"
+    elif kind in ("view_submission", "view_closed") and not (
+        isinstance(body.get("view"), dict) and isinstance(body["view"].get("callback_id"), str)
+    ):
+        missing = "view"
+    elif kind == "event_callback" and not (
+        isinstance(body.get("event"), dict) and isinstance(body["event"].get("type"), str)
+    ):
+        missing = "event"
+    if missing is None:
+        return next()
+    logger.warning("ignored %s: the payload has no %s", describe(body), missing)
     return BoltResponse(status=200, body="")
+
+
+def tell_privately(body: dict[str, Any], context: BoltContext, text: str) -> None:
+    """Say ``text`` to the person behind the request only: through the request's
+    ``response_url`` when it has one, else in their DM with Tandem. Never raises."""
+    try:
+        if context.response_url and context.respond is not None:
+            context.respond(text=text, response_type="ephemeral", replace_original=False)
+        elif context.user_id and context.client is not None:
+            context.client.chat_postMessage(channel=context.user_id, text=text)
+        else:
+            logger.warning("could not tell anyone about the failure of %s", describe(body))
+    except Exception as exc:
+        logger.warning(
+            "could not tell %s about a failure either: %s", context.user_id, one_line(exc)
+        )
+
+
+def _error_handler(app: App) -> Any:
+    """Bolt's global error handler for ``app``.
+
+    Before ``ack()`` the answer to Slack carries the apology (a modal update, an ephemeral
+    reply). After ``ack()`` Bolt has answered already and a returned response would make it
+    raise, so the person is told privately instead. Events are answered 500 so that Slack
+    delivers them again (see ``bot.handlers.events``). The operator gets one line.
+    """
+
+    def handle_error(
+        error: Exception,
+        body: dict[str, Any],
+        context: BoltContext,
+        response: BoltResponse | None,
+    ) -> BoltResponse | None:
+        if isinstance(error, BoltUnhandledRequestError):
+            logger.warning("ignored %s: no listener for it", describe(body))
+            return BoltResponse(status=200, body="") if response is not None else None
+        logger.error("%s failed: %s", describe(body), one_line(error))
+        logger.debug("traceback of that failure", exc_info=error)
+        kind = body.get("type")
+        if kind == "event_callback":
+            return None if response is None else BoltResponse(status=500, body="")
+        if response is None:
+            tell_privately(body, context, FAILED_AFTER_ACK)
+            return None
+        if kind == "view_submission":
+            return BoltResponse(
+                status=200,
+                body=json.dumps(
+                    {
+                        "response_action": "update",
+                        "view": _message_modal("Tandem", SOMETHING_WENT_WRONG),
+                    }
+                ),
+                headers={"content-type": "application/json"},
+            )
+        if body.get("command"):
+            return BoltResponse(
+                status=200,
+                body=json.dumps({"response_type": "ephemeral", "text": SOMETHING_WENT_WRONG}),
+                headers={"content-type": "application/json"},
+            )
+        if context.user_id:
+            # Slack shows nothing of an ack to a button or shortcut; tell them after answering.
+            app.listener_runner.listener_executor.submit(
+                tell_privately, body, context, SOMETHING_WENT_WRONG
+            )
+        return BoltResponse(status=200, body="")
+
+    return handle_error

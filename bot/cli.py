@@ -10,7 +10,13 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from bot import __version__
-from bot.config import ConfigError, Settings, load_database_settings, load_settings
+from bot.config import (
+    ConfigError,
+    Settings,
+    StartupError,
+    load_database_settings,
+    load_settings,
+)
 
 EXIT_CONFIG = 2
 
@@ -166,6 +172,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(args.handler(args))
     except ConfigError as exc:
         print(f"tandem: configuration error: {exc}", file=sys.stderr)
+        return EXIT_CONFIG
+    except StartupError as exc:
+        print(f"tandem: {exc}", file=sys.stderr)
         return EXIT_CONFIG
     except KeyboardInterrupt:
         return 130

@@ -27,6 +27,11 @@ class ConfigError(Exception):
         self.problem = problem
 
 
+class StartupError(Exception):
+    """Tandem cannot start (the database or Slack cannot be reached); ``str()`` is the one
+    line shown to the operator, naming the problem and what to check."""
+
+
 class Settings(BaseSettings):
     """Every setting Tandem reads. Field names map to environment variables in upper case."""
 

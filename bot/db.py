@@ -7,14 +7,26 @@ failing. PostgreSQL goes through psycopg 3.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import StaticPool
 
+from bot.config import StartupError
+
 SessionFactory = sessionmaker[Session]
+
+# A database host that drops packets would otherwise hold start-up for minutes.
+CONNECT_TIMEOUT_SECONDS = 10
+
+
+class DatabaseUnavailable(StartupError):
+    """The database cannot be reached, or refuses the login."""
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -37,7 +49,42 @@ def make_engine(database_url: str, **kwargs: Any) -> Engine:
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     kwargs.setdefault("pool_pre_ping", True)
+    if "connect_timeout" not in make_url(database_url).query:
+        kwargs.setdefault("connect_args", {"connect_timeout": CONNECT_TIMEOUT_SECONDS})
     return create_engine(database_url, **kwargs)
+
+
+def sqlite_folder_problem(database_url: str) -> str | None:
+    """Why a SQLite file cannot be created where ``database_url`` says (None when it can).
+
+    A missing folder is a mistyped path far more often than a wish for a new folder, so
+    Tandem never creates one.
+    """
+    url = make_url(database_url)
+    if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
+        return None
+    folder = Path(url.database).parent
+    if not folder.is_dir():
+        return (
+            f"the folder {folder.absolute()} does not exist (Tandem creates the file, not folders)"
+        )
+    return None
+
+
+def ensure_reachable(engine: Engine) -> None:
+    """Connect once; raise :class:`DatabaseUnavailable` with one line if that fails."""
+    try:
+        with engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+    except DBAPIError as exc:
+        shown = engine.url.render_as_string(hide_password=True)
+        reason = " ".join(str(exc.orig).split())
+        if engine.url.password:
+            reason = reason.replace(str(engine.url.password), "***")
+        raise DatabaseUnavailable(
+            f"cannot use the database {shown}: {reason[:300]} — check DATABASE_URL, that the "
+            "database server is running and reachable, and that it accepts this user"
+        ) from None
 
 
 def make_session_factory(engine: Engine) -> SessionFactory:

@@ -14,12 +14,21 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from types import FrameType
 
+from slack_bolt import App
+from slack_bolt.adapter.socket_mode import SocketModeHandler
 from slack_sdk.errors import SlackApiError
 from sqlalchemy import Engine
 
 from bot.app import create_app, make_installation_store
-from bot.config import ConfigError, Settings
-from bot.db import SessionFactory, make_engine, make_session_factory
+from bot.config import ConfigError, Settings, StartupError
+from bot.db import (
+    SessionFactory,
+    ensure_reachable,
+    make_engine,
+    make_session_factory,
+    sqlite_folder_problem,
+)
+from bot.failures import one_line, quiet_logging
 from bot.migrate import upgrade_database
 from bot.scheduler.context import JobContext
 from bot.scheduler.runner import build_scheduler
@@ -30,6 +39,11 @@ logger = logging.getLogger(__name__)
 
 # Slack's answers that mean the token itself is wrong (not that Slack is unreachable).
 _BAD_TOKEN_ERRORS = {"invalid_auth", "not_authed", "account_inactive", "token_revoked"}
+_BAD_APP_TOKEN_ERRORS = _BAD_TOKEN_ERRORS | {"not_allowed_token_type", "invalid_token"}
+
+
+class SlackUnavailable(StartupError):
+    """Socket Mode cannot connect: Slack refuses the connection or cannot be reached."""
 
 
 @dataclass
@@ -39,8 +53,20 @@ class Database:
 
     @classmethod
     def open(cls, settings: Settings, *, migrate: bool = True) -> Database:
-        """Connect, and bring the schema up to date (safe when several processes start)."""
+        """Connect, and bring the schema up to date (safe when several processes start).
+
+        Raises :class:`ConfigError` for a SQLite path in a folder that does not exist and
+        :class:`~bot.db.DatabaseUnavailable` when the database cannot be reached.
+        """
+        problem = sqlite_folder_problem(settings.database_url)
+        if problem:
+            raise ConfigError("DATABASE_URL", problem)
         engine = make_engine(settings.database_url)
+        try:
+            ensure_reachable(engine)
+        except StartupError:
+            engine.dispose()
+            raise
         if migrate:
             upgrade_database(engine)
         return cls(engine, make_session_factory(engine))
@@ -70,6 +96,30 @@ def check_bot_token(settings: Settings) -> None:
         logger.warning("could not reach Slack at %s (%s); starting anyway", client.base_url, exc)
 
 
+def connect_socket_mode(app: App, settings: Settings) -> SocketModeHandler:
+    """Open the Socket Mode connection, or fail with one line (exit code 2 from the CLI)."""
+    assert settings.slack_app_token is not None
+    handler = SocketModeHandler(app, settings.slack_app_token.get_secret_value())
+    try:
+        with quiet_logging():
+            handler.connect()
+    except SlackApiError as exc:
+        error = exc.response.get("error") if exc.response is not None else None
+        if error in _BAD_APP_TOKEN_ERRORS:
+            raise ConfigError("SLACK_APP_TOKEN", f"rejected by Slack ({error})") from None
+        raise SlackUnavailable(
+            f"Slack refused the Socket Mode connection (apps.connections.open: {error}) — "
+            "check that Socket Mode is enabled for the app and SLACK_APP_TOKEN has "
+            "connections:write"
+        ) from None
+    except Exception as exc:
+        raise SlackUnavailable(
+            f"cannot open a Socket Mode connection through {settings.slack_api_url}: "
+            f"{one_line(exc)} — check that this machine can reach Slack (and SLACK_API_URL)"
+        ) from None
+    return handler
+
+
 class _StopSignal:
     def __init__(self) -> None:
         self.event = threading.Event()
@@ -86,23 +136,30 @@ class _StopSignal:
 def serve(settings: Settings, *, with_scheduler: bool, host: str = "0.0.0.0") -> int:
     """``tandem run``: serve Slack until SIGTERM; 0 on a clean stop."""
     database = Database.open(settings)
-    check_bot_token(settings)
     listener_executor = ThreadPoolExecutor(
         max_workers=settings.tandem_http_threads, thread_name_prefix="listener"
     )
     app = create_app(settings, sessions=database.sessions, listener_executor=listener_executor)
+    socket_handler = None
+    try:
+        if settings.socket_mode:
+            # First: without this connection nothing reaches Tandem, whatever else works.
+            socket_handler = connect_socket_mode(app, settings)
+        check_bot_token(settings)
+    except (StartupError, ConfigError):
+        if socket_handler is not None:
+            socket_handler.close()
+        database.engine.dispose()
+        raise
     scheduler = build_scheduler(job_context(settings, database)) if with_scheduler else None
 
-    socket_handler = None
     if settings.socket_mode:
-        from slack_bolt.adapter.socket_mode import SocketModeHandler
-
-        assert settings.slack_app_token is not None
-        socket_handler = SocketModeHandler(app, settings.slack_app_token.get_secret_value())
-        socket_handler.connect()
         wsgi_app = make_wsgi_app(None, database.engine)
     else:
-        wsgi_app = make_wsgi_app(app, database.engine)
+        assert settings.slack_signing_secret is not None
+        wsgi_app = make_wsgi_app(
+            app, database.engine, signing_secret=settings.slack_signing_secret.get_secret_value()
+        )
 
     server = make_server(
         wsgi_app,

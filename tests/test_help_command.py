@@ -85,18 +85,20 @@ def test_signature_matches_slacks_published_example() -> None:
     assert headers["X-Slack-Signature"] == vector["expected_x_slack_signature"]
 
 
+def _setting(tandem: Tandem, text: str, user: str) -> str:
+    """The answer to a settings command: sent to the response_url once the ack is out."""
+    assert tandem.command("/tandem", text, user=user).body == ""
+    return str(tandem.standin.last("response_url").params["text"])
+
+
 def test_admin_sets_the_holiday_country_and_candidate_names(tandem: Tandem) -> None:
     tandem.standin.add_user("U0ADMIN", "ada", is_admin=True)
     tandem.standin.add_user(RECRUITER, "rita")
-    assert "US" in tandem.command("/tandem", "holidays us", user="U0ADMIN").json["text"]
-    refused = tandem.command("/tandem", "holidays US", user=RECRUITER).json["text"]
-    assert "Only a workspace admin" in refused
-    bad = tandem.command("/tandem", "holidays Atlantis", user="U0ADMIN").json["text"]
-    assert "not a country code" in bad
-    assert "full names" in tandem.command("/tandem", "names full", user="U0ADMIN").json["text"]
+    assert "US" in _setting(tandem, "holidays us", "U0ADMIN")
+    assert "Only a workspace admin" in _setting(tandem, "holidays US", RECRUITER)
+    assert "not a country code" in _setting(tandem, "holidays Atlantis", "U0ADMIN")
+    assert "full names" in _setting(tandem, "names full", "U0ADMIN")
     with tandem.database.sessions() as session:
         workspace = session.scalars(select(Workspace)).one()
     assert workspace.holiday_country == "US" and workspace.full_names_in_channels is True
-    assert (
-        "Monday to Friday" in tandem.command("/tandem", "holidays off", user="U0ADMIN").json["text"]
-    )
+    assert "Monday to Friday" in _setting(tandem, "holidays off", "U0ADMIN")

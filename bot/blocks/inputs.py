@@ -173,5 +173,6 @@ def time_picker(
 ) -> dict[str, Any]:
     element: dict[str, Any] = {"type": "timepicker"}
     if initial:
-        element["initial_time"] = initial
+        # Slack accepts only "HH:mm"; a time saved in a brief comes back as "HH:MM:SS".
+        element["initial_time"] = initial[:5]
     return _input(block_id, label, element, optional=False, hint=hint)

@@ -33,6 +33,7 @@ from bot.models import CandidateStage, Role
 from bot.services import candidates as candidate_service
 from bot.services import hiring_forms, pipeline
 from bot.services.candidates import CandidateNotFound, label
+from bot.services.form_values import row_id
 from bot.services.roles import NotAllowed, RoleNotFound
 from bot.services.submissions import AlreadySubmitted
 from bot.slack.forms import read_values
@@ -128,26 +129,24 @@ def handle_move_candidate(
     sessions: SessionFactory,
 ) -> None:
     values = read_values(view)
-    raw_candidate, raw_stage = (
-        values.get(hiring_forms.CANDIDATE) or "",
-        values.get(hiring_forms.STAGE) or "",
-    )
+    candidate_id = row_id(values.get(hiring_forms.CANDIDATE))
+    raw_stage = values.get(hiring_forms.STAGE) or ""
     errors = {}
-    if not raw_candidate.isdigit():
+    if candidate_id is None:
         errors[hiring_forms.CANDIDATE] = "Pick the candidate."
     if raw_stage not in {s.value for s in CandidateStage}:
         errors[hiring_forms.STAGE] = "Pick the stage."
     if errors:
         ack(response_action="errors", errors=errors)
         return
-    assert context.user_id is not None
+    assert candidate_id is not None and context.user_id is not None
     try:
         with sessions.begin() as session:
             role = role_from_view(session, view, context)
             if not may_edit_role(session, role, client, context):
                 raise NotAllowed(EDITORS_ONLY.format(what="move candidates"))
             candidate = candidate_service.get_candidate(
-                session, team_id=role.team_id, role_id=role.id, candidate_id=int(raw_candidate)
+                session, team_id=role.team_id, role_id=role.id, candidate_id=candidate_id
             )
             claim_submission(session, view, context)
             change = pipeline.move_candidate(

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from datetime import time
 from typing import Any
 
@@ -17,11 +18,12 @@ from bot.blocks.kickoff import message_view
 from bot.clock import utcnow
 from bot.db import SessionFactory
 from bot.handlers.common import NOT_HERE, claim_submission, may_edit_role, open_for_editors
-from bot.handlers.events import run_once
+from bot.handlers.events import on_event, run_once
 from bot.handlers.revisions import announce_revision
 from bot.models import Role
 from bot.services import checkins as checkin_service
 from bot.services import roles as role_service
+from bot.services.form_values import clock_time, whole_number
 from bot.services.roles import RevisionStatus, RoleNotFound
 from bot.services.submissions import AlreadySubmitted
 from bot.slack.forms import read_values
@@ -31,6 +33,7 @@ from bot.slack.metadata import BadPayload, parse_metadata
 logger = logging.getLogger(__name__)
 
 REPLY_SUBTYPES = {None, "thread_broadcast", "file_share"}
+MESSAGE_TS = re.compile(r"[0-9]{1,20}\.[0-9]{1,10}")
 
 
 def handle_message(
@@ -45,10 +48,25 @@ def handle_message(
     team_id = context.team_id or body.get("team_id") or ""
     channel_id = event.get("channel", "")
 
-    def is_checkin_thread(thread_ts: str | None, ts: str | None) -> bool:
+    def is_checkin_thread(thread_ts: object, ts: object) -> bool:
         # Most channel messages are not check-in replies: answer that with one read, and
         # record nothing for them.
-        if not thread_ts or thread_ts == ts:
+        if not thread_ts:
+            return False
+        if not (
+            isinstance(thread_ts, str)
+            and isinstance(ts, str)
+            and MESSAGE_TS.fullmatch(thread_ts)
+            and MESSAGE_TS.fullmatch(ts)
+            and isinstance(channel_id, str)
+            and channel_id
+        ):
+            logger.warning(
+                "ignored message event %s: no usable ts, thread_ts or channel",
+                body.get("event_id"),
+            )
+            return False
+        if thread_ts == ts:
             return False
         with sessions() as session:
             return (
@@ -214,20 +232,17 @@ def handle_move(
     sessions: SessionFactory,
 ) -> None:
     values = read_values(view)
-    day = values.get("checkin_day") or ""
-    try:
-        at = time.fromisoformat(values.get("checkin_time") or "")
-    except ValueError:
-        at = None
+    day = whole_number(values.get("checkin_day"), 0, 4)
+    at = clock_time(values.get("checkin_time"))
     errors = {}
-    if day not in {"0", "1", "2", "3", "4"}:
+    if day is None:
         errors["checkin_day"] = "Pick a weekday from Monday to Friday."
     if at is None or not time(8, 0) <= at <= time(18, 0):
         errors["checkin_time"] = "Pick a time during working hours (08:00–18:00)."
     if errors:
         ack(response_action="errors", errors=errors)
         return
-    assert at is not None and context.user_id is not None
+    assert day is not None and at is not None and context.user_id is not None
     try:
         role_id = parse_metadata(view.get("private_metadata")).role
         if role_id is None:
@@ -238,7 +253,7 @@ def handle_move(
                 raise RoleNotFound("not allowed")
             brief = role_service.current_brief(session, role)
             contract = brief.contract.model_copy(
-                update={"checkin_weekday": int(day), "checkin_time": at}
+                update={"checkin_weekday": day, "checkin_time": at}
             )
             claim_submission(session, view, context)
             outcome = role_service.revise_brief(
@@ -263,7 +278,7 @@ def handle_move(
 
 
 def register(app: App) -> None:
-    app.event("message")(handle_message)
+    on_event(app, "message", handle_message)
     app.action(Action.SKIP_CHECKIN)(handle_skip_button)
     app.action(Action.MOVE_CHECKIN)(handle_move_button)
     app.view(Callback.SKIP_CHECKIN)(handle_skip)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from slack_bolt import Ack, App, BoltContext
+from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
 from bot.blocks.help import help_blocks, help_text, unknown_subcommand_blocks
@@ -30,6 +30,7 @@ def handle_tandem_command(
     command: dict[str, Any],
     client: WebClient,
     context: BoltContext,
+    respond: Respond,
     sessions: SessionFactory,
 ) -> None:
     """``/tandem <subcommand>``: help, and the workspace settings; unknown text gets help."""
@@ -37,12 +38,12 @@ def handle_tandem_command(
     words = text.split(maxsplit=1)
     subcommand = words[0].lower() if words else ""
     if subcommand in SETTINGS:
-        ack(
-            text=_change_setting(
-                subcommand, words[1] if len(words) > 1 else "", client, context, sessions
-            ),
-            response_type="ephemeral",
+        # Only admins may change settings, which may need users.info: ack first, answer after.
+        ack()
+        answer = _change_setting(
+            subcommand, words[1] if len(words) > 1 else "", client, context, sessions
         )
+        respond(text=answer, response_type="ephemeral")
         return
     if subcommand in HELP_WORDS:
         ack(text=help_text(), blocks=help_blocks(), response_type="ephemeral")

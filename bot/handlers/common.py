@@ -19,7 +19,7 @@ from bot.services import roles as role_service
 from bot.services import submissions
 from bot.services.people import refresh_people
 from bot.services.roles import RoleNotFound
-from bot.slack.lookups import user_fetcher
+from bot.slack.lookups import request_user_fetcher
 from bot.slack.metadata import BadPayload, parse_id, parse_metadata
 
 logger = logging.getLogger(__name__)
@@ -32,9 +32,41 @@ ALREADY_SAVED = (
 )
 
 
+NO_TRIGGER = (
+    "Slack did not send what Tandem needs to open that form (a trigger id). "
+    "Please try again; if it keeps happening, tell whoever runs Tandem."
+)
+TRIGGER_EXPIRED = (
+    "Slack took too long to hand the form over, so it could not open. "
+    "Please press the button (or type the command) again."
+)
+# views.open's answers when the trigger id is older than 3 seconds, used or unknown.
+_TRIGGER_ERRORS = {"expired_trigger_id", "trigger_expired", "exchanged_trigger_id"}
+
+
 def tell(respond: Respond, text: str) -> None:
     """An ephemeral answer to the person who pressed the button."""
     respond(text=text, response_type="ephemeral", replace_original=False)
+
+
+def open_modal(
+    client: WebClient, body: dict[str, Any], respond: Respond, view: dict[str, Any]
+) -> None:
+    """``views.open`` with the request's trigger id; a missing or expired one is explained
+    to the person (what to do next) instead of failing."""
+    trigger_id = body.get("trigger_id")
+    if not isinstance(trigger_id, str) or not trigger_id:
+        logger.warning("cannot open a modal: the request has no trigger_id")
+        tell(respond, NO_TRIGGER)
+        return
+    try:
+        client.views_open(trigger_id=trigger_id, view=view)
+    except SlackApiError as exc:
+        error = exc.response.get("error") if exc.response is not None else None
+        if error not in _TRIGGER_ERRORS:
+            raise
+        logger.warning("views.open refused the trigger id: %s", error)
+        tell(respond, TRIGGER_EXPIRED)
 
 
 def action_value(body: dict[str, Any]) -> int:
@@ -42,7 +74,8 @@ def action_value(body: dict[str, Any]) -> int:
 
 
 def may_edit_role(session: Session, role: Role, client: WebClient, context: BoltContext) -> bool:
-    """Party to the role, or a workspace admin (asked of Slack only for outsiders)."""
+    """Party to the role, or a workspace admin (asked of Slack only for outsiders, within the
+    request's budget: this runs before an ack or a trigger id's use)."""
     assert context.team_id is not None and context.user_id is not None
     if context.user_id in (role.recruiter_id, role.hiring_manager_id):
         return True
@@ -50,7 +83,7 @@ def may_edit_role(session: Session, role: Role, client: WebClient, context: Bolt
         session,
         team_id=context.team_id,
         user_ids=[context.user_id],
-        fetch=user_fetcher(client),
+        fetch=request_user_fetcher(client),
         now=utcnow(),
     ).get(context.user_id)
     return role_service.may_edit(role, context.user_id, person)
@@ -87,7 +120,7 @@ def open_for_editors(
     if isinstance(view, str):
         tell(respond, view)
         return
-    client.views_open(trigger_id=body["trigger_id"], view=view)
+    open_modal(client, body, respond, view)
 
 
 def full_names_in_channels(session: Session, team_id: str) -> bool:

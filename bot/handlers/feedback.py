@@ -15,7 +15,7 @@ from bot.blocks.kickoff import message_view
 from bot.clock import utcnow
 from bot.dates import slack_datetime
 from bot.db import SessionFactory
-from bot.handlers.common import ALREADY_SAVED, action_value, claim_submission, tell
+from bot.handlers.common import ALREADY_SAVED, action_value, claim_submission, open_modal, tell
 from bot.models import (
     BriefRevision,
     Candidate,
@@ -122,7 +122,7 @@ def handle_open_feedback(
     except NotYours as exc:
         tell(respond, str(exc))
         return
-    client.views_open(trigger_id=body["trigger_id"], view=view)
+    open_modal(client, body, respond, view)
 
 
 def _obligation_from_view(

@@ -26,6 +26,7 @@ from bot.handlers.common import (
     full_names_in_channels,
     may_edit_role,
     open_for_editors,
+    open_modal,
     role_from_view,
     tell,
     thread_note,
@@ -43,7 +44,7 @@ from bot.services.roles import NotAllowed, RoleNotFound
 from bot.services.submissions import AlreadySubmitted
 from bot.slack.forms import read_values
 from bot.slack.ids import Action, Callback
-from bot.slack.lookups import user_fetcher
+from bot.slack.lookups import request_user_fetcher
 from bot.slack.metadata import BadPayload, parse_metadata
 
 logger = logging.getLogger(__name__)
@@ -109,7 +110,7 @@ def _checked_interview(
         session,
         team_id=context.team_id,
         user_ids=[context.user_id, *(values.get(hiring_forms.INTERVIEWERS) or [])][:12],
-        fetch=user_fetcher(client),
+        fetch=request_user_fetcher(client),
         now=now,
     )
     bots = {u for u, p in people.items() if p is not None and p.is_bot}
@@ -230,7 +231,7 @@ def handle_edit_interview_button(
     except NotAllowed as exc:
         tell(respond, str(exc))
         return
-    client.views_open(trigger_id=body["trigger_id"], view=view)
+    open_modal(client, body, respond, view)
 
 
 def _update_note(

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from slack_bolt import Ack, App, BoltContext
+from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
@@ -23,7 +23,7 @@ from bot.blocks.kickoff import (
 )
 from bot.clock import utcnow
 from bot.db import SessionFactory
-from bot.handlers.common import ALREADY_SAVED, already_submitted, claim_submission
+from bot.handlers.common import ALREADY_SAVED, already_submitted, claim_submission, open_modal
 from bot.handlers.common import view_id as view_id_of
 from bot.handlers.revisions import announce_revision
 from bot.models import KickoffDraft
@@ -47,7 +47,7 @@ from bot.services.working_time import WorkCalendar
 from bot.slack.briefs import PublishStatus, publish_brief
 from bot.slack.forms import read_values
 from bot.slack.ids import Callback, Command, Field
-from bot.slack.lookups import channel_facts, user_fetcher, with_requester
+from bot.slack.lookups import channel_facts, quick_client, request_user_fetcher, with_requester
 from bot.slack.metadata import BadPayload, parse_metadata
 
 logger = logging.getLogger(__name__)
@@ -67,6 +67,7 @@ def handle_kickoff_command(
     command: dict[str, Any],
     client: WebClient,
     context: BoltContext,
+    respond: Respond,
     sessions: SessionFactory,
 ) -> None:
     """``/kickoff [role title]``: open step 1, title pre-filled (a recent unfinished draft resumes)."""
@@ -86,7 +87,7 @@ def handle_kickoff_command(
         view = role_step_view(
             draft_id=draft.id, answers=draft.answers, submitter_id=context.user_id, editing=False
         )
-    client.views_open(trigger_id=command["trigger_id"], view=view)
+    open_modal(client, command, respond, view)
 
 
 def _recruiter_calendar(session: Any, draft: KickoffDraft) -> WorkCalendar:
@@ -123,13 +124,16 @@ def handle_role_step(
     assert context.team_id is not None and context.user_id is not None
     picked = [values.get(Field.HIRING_MANAGER), values.get(Field.RECRUITER), context.user_id]
     channel_id = values.get(Field.CHANNEL)
-    # The one Slack answer this validation needs: what the picked channel is and whether the
-    # person is in it (skipped when Tandem creates the channel).
-    channel = (
-        channel_facts(client, channel_id)
-        if channel_id and values.get(Field.CHANNEL_MODE) == CHANNEL_EXISTING
-        else None
-    )
+    # The ack needs these answers (field errors): what the picked channel is and whether the
+    # person is in it, asked of Slack within the request's budget (skipped when Tandem
+    # creates the channel, and outside the database transaction).
+    wants_channel = values.get(Field.CHANNEL_MODE) == CHANNEL_EXISTING and channel_id
+    channel = None
+    if wants_channel:
+        quick = quick_client(client)
+        channel = channel_facts(quick, channel_id)
+        if channel is not None:
+            channel = with_requester(quick, channel, context.user_id)
     try:
         with sessions.begin() as session:
             draft = _draft(session, context, view)
@@ -137,12 +141,10 @@ def handle_role_step(
                 session,
                 team_id=context.team_id,
                 user_ids=[u for u in picked if u],
-                fetch=user_fetcher(client),
+                fetch=request_user_fetcher(client),
                 now=now,
             )
             creating = draft.role_id is None
-            if creating and channel is not None:
-                channel = with_requester(client, channel, context.user_id)
             result = validate_role_step(
                 values, people=people, channel=channel, require_membership=creating
             )

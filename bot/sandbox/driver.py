@@ -154,7 +154,7 @@ class SandboxApp:
             settings, sessions=database.sessions, listener_executor=self.executor
         )
         self.server = make_server(
-            make_wsgi_app(self.app, database.engine),
+            make_wsgi_app(self.app, database.engine, signing_secret=self.signing_secret),
             host="127.0.0.1",
             port=0,
             threads=threads,

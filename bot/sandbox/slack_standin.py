@@ -44,6 +44,8 @@ class Failure:
     error: str | None = None
     retry_after: int | None = None
     remaining: int = 1
+    # Close the connection without answering, as a network failure mid-call does.
+    drop: bool = False
 
 
 @dataclass
@@ -176,13 +178,15 @@ class SlackStandin:
         error: str | None = None,
         retry_after: int | None = None,
         times: int = 1,
+        drop: bool = False,
     ) -> None:
-        """Make the next ``times`` calls of ``method`` fail (HTTP status or Slack error)."""
-        if status == 200 and error is None:
-            raise ValueError("give a status or an error")
+        """Make the next ``times`` calls of ``method`` fail (HTTP status, Slack error, or
+        with ``drop`` the connection closed without an answer)."""
+        if status == 200 and error is None and not drop:
+            raise ValueError("give a status, an error or drop")
         with self._lock:
             self._failures.setdefault(method, []).append(
-                Failure(status, error, retry_after, remaining=times)
+                Failure(status, error, retry_after, remaining=times, drop=drop)
             )
 
     def delay(self, method: str, seconds: float, *, times: int | None = None) -> None:
@@ -262,6 +266,9 @@ class SlackStandin:
             pause = self._take_delay(method)
         if pause:
             time.sleep(pause)
+        if failure is not None and failure.drop:
+            request.close_connection = True
+            return
         if failure is not None and failure.status != 200:
             extra = {"Retry-After": str(failure.retry_after)} if failure.retry_after else {}
             self._reply(request, failure.status, {"ok": False, "error": "ratelimited"}, extra)

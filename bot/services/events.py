@@ -5,7 +5,9 @@ Bolt does not deduplicate, so every event handler runs inside :func:`handle_once
 
 * the first delivery inserts a ``processed_events`` row (the claim) and runs the handler;
 * a retry that finds a completed row, or a row still being handled, does nothing;
-* if the handler fails, the claim is removed so the next retry handles the event again;
+* if the handler fails, the claim is removed so the next retry handles the event again — and
+  Slack does retry it, because ``bot.handlers.events.on_event`` acknowledges an event only
+  after its handler returned (a failure is answered 500);
 * a claim left unfinished by a crash is taken over once it is older than ``STALE_AFTER``.
 """
 

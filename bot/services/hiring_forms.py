@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, time, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from bot.models import CandidateStage
 from bot.services.candidates import ACTIVE_STAGES, SOURCES, NewCandidate
+from bot.services.form_values import clock_time, row_id
 from bot.services.interviews import KINDS, InterviewTimes
 
 NAME = "candidate_name"
@@ -73,11 +74,9 @@ def check_interview(
 ) -> InterviewForm:
     form = InterviewForm()
     if with_candidate:
-        raw = values.get(CANDIDATE) or ""
-        if not raw.isdigit():
+        form.candidate_id = row_id(values.get(CANDIDATE))
+        if form.candidate_id is None:
             form.errors[CANDIDATE] = "Pick the candidate."
-        else:
-            form.candidate_id = int(raw)
     kind = values.get(KIND) or ""
     if kind not in KINDS:
         form.errors[KIND] = "Pick the kind of interview."
@@ -89,10 +88,8 @@ def check_interview(
         day = None
     if day is not None and abs((day - today).days) > 366:
         form.errors[DAY] = "Pick a day within a year of today."
-    try:
-        start = time.fromisoformat(values.get(START) or "")
-        end = time.fromisoformat(values.get(END) or "")
-    except ValueError:
+    start, end = clock_time(values.get(START)), clock_time(values.get(END))
+    if start is None or end is None:
         form.errors[END] = "Pick when the interview starts and ends."
         start = end = None
     if start is not None and end is not None:

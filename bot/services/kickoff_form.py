@@ -31,6 +31,7 @@ from bot.services.brief import (
     default_responsibilities,
     turnaround_text,
 )
+from bot.services.form_values import clock_time, whole_number
 from bot.services.working_time import (
     WorkCalendar,
     next_working_day,
@@ -326,23 +327,19 @@ def validate_contract_step(
     rather than silently moved — the contract then says exactly what both sides agreed to.
     """
     result = StepResult()
-    turnaround_raw = values.get(Field.TURNAROUND) or "48"
-    turnaround = int(turnaround_raw) if turnaround_raw.isdigit() else 0
+    turnaround = whole_number(values.get(Field.TURNAROUND) or "48", 0, 1000)
     if turnaround not in TURNAROUND_CHOICES:
         result.errors[Field.TURNAROUND] = (
             "Pick " + ", ".join(turnaround_text(h) for h in TURNAROUND_CHOICES) + "."
         )
-    day_raw = values.get(Field.CHECKIN_DAY) or "0"
-    weekday = int(day_raw) if day_raw.isdigit() else -1
-    if not 0 <= weekday <= 4:
+    weekday = whole_number(values.get(Field.CHECKIN_DAY) or "0", 0, 4)
+    if weekday is None:
         result.errors[Field.CHECKIN_DAY] = "Pick a weekday from Monday to Friday."
-    checkin_raw = values.get(Field.CHECKIN_TIME) or "10:00"
-    try:
-        checkin_time = time.fromisoformat(checkin_raw)
-    except ValueError:
+    checkin_time = clock_time(values.get(Field.CHECKIN_TIME) or "10:00")
+    if checkin_time is None:
         checkin_time = time(10, 0)
         result.errors[Field.CHECKIN_TIME] = "Pick a time, e.g. 10:00."
-    if not time(8, 0) <= checkin_time <= time(18, 0):
+    elif not time(8, 0) <= checkin_time <= time(18, 0):
         result.errors[Field.CHECKIN_TIME] = "Pick a time during working hours (08:00–18:00)."
     slate_size = _int(result, values, Field.SLATE_SIZE, "Slate size", 1, 50)
     slate_due = _date(result, values, Field.SLATE_DUE, "First slate date")
@@ -385,7 +382,7 @@ def validate_contract_step(
     result.answers = {
         "contract": {
             "feedback_turnaround_hours": turnaround or 48,
-            "checkin_weekday": max(weekday, 0),
+            "checkin_weekday": weekday or 0,
             "checkin_time": checkin_time.strftime("%H:%M"),
             "slate_size": slate_size or 5,
             "slate_due": slate_due.isoformat() if slate_due else None,

@@ -1,8 +1,15 @@
-"""Small Web API lookups handlers need before they answer: users and channels."""
+"""Small Web API lookups handlers need: users and channels.
+
+A look-up that a request waits for — before ``ack()``, or before a trigger id (3 s, once)
+is used — goes through :func:`request_user_fetcher` / a :func:`quick_client`: one try with
+a short timeout, and no waiting out a ``429``. When Slack is slow or rate limits, the
+cached row (``bot.services.people``) is used; the next request or job refreshes it.
+"""
 
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import replace
 from typing import Any
 
@@ -14,9 +21,16 @@ from bot.services.people import UserFetcher
 
 logger = logging.getLogger(__name__)
 
+# What one request may spend on look-ups in all, and on each call.
+REQUEST_LOOKUP_BUDGET_SECONDS = 1.2
+QUICK_TIMEOUT_SECONDS = 1
+
 
 def user_fetcher(client: WebClient) -> UserFetcher:
-    """``users.info`` as a function; None when Slack does not know (or refuses) the user."""
+    """``users.info`` as a function; None when Slack does not know (or refuses) the user.
+
+    Waits out 429s with the client's retry handlers: for work after the ack and for jobs.
+    """
 
     def fetch(user_id: str) -> dict[str, Any] | None:
         try:
@@ -54,13 +68,52 @@ def is_channel_member(client: WebClient, channel_id: str, user_id: str) -> bool 
     return None
 
 
+def quick_client(client: WebClient) -> WebClient:
+    """``client``'s workspace and base URL, for calls a request waits for: one try only."""
+    return WebClient(
+        token=client.token,
+        base_url=client.base_url,
+        timeout=QUICK_TIMEOUT_SECONDS,
+        proxy=client.proxy,
+        retry_handlers=[],
+    )
+
+
+def request_user_fetcher(client: WebClient) -> UserFetcher:
+    """``users.info`` within a request's budget; None (so: the cached row) once Slack rate
+    limits, fails to answer, or the budget is spent."""
+    quick = quick_client(client)
+    deadline = time.monotonic() + REQUEST_LOOKUP_BUDGET_SECONDS
+    gave_up = False
+
+    def fetch(user_id: str) -> dict[str, Any] | None:
+        nonlocal gave_up
+        if gave_up or time.monotonic() >= deadline:
+            return None
+        try:
+            user: dict[str, Any] = quick.users_info(user=user_id)["user"]
+        except SlackApiError as exc:
+            status = exc.response.status_code if exc.response is not None else None
+            if status == 429 or (status or 0) >= 500:
+                gave_up = True
+            logger.info("users.info %s failed: %s", user_id, exc.response.get("error"))
+            return None
+        except OSError as exc:
+            gave_up = True
+            logger.info("users.info %s failed: %s", user_id, exc)
+            return None
+        return user
+
+    return fetch
+
+
 def channel_facts(client: WebClient, channel_id: str) -> ChannelFacts | None:
-    """What a picked channel is, or None when Tandem cannot see it."""
+    """What a picked channel is, or None when Tandem cannot see it (or Slack does not say)."""
     if channel_id.startswith("D"):
         return ChannelFacts(channel_id, "", True, True, False, is_im=True)
     try:
         info = client.conversations_info(channel=channel_id)["channel"]
-    except SlackApiError:
+    except (SlackApiError, OSError):
         return None
     return ChannelFacts(
         channel_id=channel_id,

@@ -1,0 +1,139 @@
+"""A failure after ``ack()`` reaches the person privately, with what to do next; a failed event
+is answered so that Slack delivers it again; the operator gets one line, not a traceback."""
+
+from __future__ import annotations
+
+import logging
+import time
+
+import pytest
+
+from bot.app import FAILED_AFTER_ACK
+from bot.handlers.common import TRIGGER_EXPIRED
+from bot.handlers.events import ACK_WITHIN_SECONDS
+from bot.models import ProcessedEvent
+from bot.slack.ids import Action
+from tests import slack_requests as sr
+from tests.harness import Tandem
+from tests.hiring_flow import dms_to, press, start_role
+from tests.kickoff_flow import HM, RECRUITER, add_people
+from tests.modals import opened_view, submit
+
+
+@pytest.fixture
+def logs(caplog: pytest.LogCaptureFixture) -> pytest.LogCaptureFixture:
+    caplog.set_level(logging.INFO)
+    return caplog
+
+
+def one_error_line(logs: pytest.LogCaptureFixture) -> str:
+    """Tandem logged the failure as exactly one ERROR line, and nothing logged a traceback.
+
+    (slack_sdk adds a line of its own for each connection attempt that failed.)
+    """
+    errors = [
+        r for r in logs.records if r.levelno >= logging.ERROR and r.name.split(".")[0] == "bot"
+    ]
+    assert len(errors) == 1, [r.getMessage() for r in errors]
+    assert all(r.exc_info is None for r in logs.records if r.levelno >= logging.INFO)
+    assert "Traceback" not in logs.text
+    return errors[0].getMessage()
+
+
+def test_button_that_fails_after_ack_tells_the_person_privately(
+    tandem: Tandem, logs: pytest.LogCaptureFixture
+) -> None:
+    role_id = start_role(tandem)
+    logs.clear()
+    # Agreeing updates the pinned brief after the ack; Slack refuses that update.
+    tandem.standin.fail("chat.update", error="internal_error")
+
+    said = press(tandem, HM, Action.AGREE, str(role_id))
+
+    assert said == FAILED_AFTER_ACK
+    answer = tandem.standin.last("response_url").params
+    assert answer["response_type"] == "ephemeral" and answer["replace_original"] is False
+    line = one_error_line(logs)
+    assert "block_actions" in line and HM in line and "internal_error" in line
+
+
+def test_modal_that_fails_after_ack_tells_the_person_in_a_dm(
+    tandem: Tandem, logs: pytest.LogCaptureFixture
+) -> None:
+    role_id = start_role(tandem)
+    press(tandem, RECRUITER, Action.ADD_CANDIDATE, str(role_id))
+    view = opened_view(tandem)
+    logs.clear()
+    # The note in the brief's thread is posted after the ack; the network drops every try.
+    tandem.standin.fail("chat.postMessage", drop=True, times=3)
+
+    reply = submit(tandem, view, user=RECRUITER, changes={"candidate_name": "Jane Doe"})
+
+    assert reply.status == 200 and reply.body == ""
+    assert dms_to(tandem, RECRUITER)[-1]["text"] == FAILED_AFTER_ACK
+    assert "view_submission" in one_error_line(logs)
+
+
+def test_command_that_fails_after_ack_tells_the_person(
+    tandem: Tandem, logs: pytest.LogCaptureFixture
+) -> None:
+    add_people(tandem.standin)
+    tandem.standin.fail("views.open", error="internal_error")
+
+    reply = tandem.command("/kickoff", "Staff Data Engineer", user=RECRUITER)
+
+    assert reply.status == 200
+    assert tandem.standin.last("response_url").params["text"] == FAILED_AFTER_ACK
+    assert "/kickoff" in one_error_line(logs)
+
+
+def test_expired_trigger_says_to_press_again(tandem: Tandem) -> None:
+    role_id = start_role(tandem)
+    tandem.standin.fail("views.open", error="expired_trigger_id")
+    assert press(tandem, RECRUITER, Action.ADD_CANDIDATE, str(role_id)) == TRIGGER_EXPIRED
+
+
+# -- Events: acknowledged once handled, so that Slack retries a failure --------------------
+
+
+def _home_opened() -> dict[str, object]:
+    return {"type": "app_home_opened", "user": HM, "channel": "D0HOME", "tab": "home"}
+
+
+def test_event_whose_handling_fails_is_delivered_again_by_slack(
+    tandem: Tandem, logs: pytest.LogCaptureFixture
+) -> None:
+    tandem.standin.fail("views.publish", error="internal_error")
+
+    first = tandem.event(_home_opened(), event_id="Ev0FAILSONCE")
+
+    # Not 2xx: Slack counts the delivery as failed and sends it again.
+    assert first.status == 500
+    assert "app_home_opened" in one_error_line(logs)
+    retry = tandem.event(_home_opened(), event_id="Ev0FAILSONCE", retry_num=1)
+    assert retry.status == 200
+    assert len(tandem.standin.calls_to("views.publish")) == 2
+    with tandem.database.sessions() as session:
+        row = session.get(ProcessedEvent, "Ev0FAILSONCE")
+        assert row is not None and row.completed_at is not None
+
+
+def test_event_is_acknowledged_only_once_handled(tandem: Tandem) -> None:
+    body = sr.event_envelope(_home_opened(), event_id="Ev0HANDLED")
+    reply = tandem.post_signed(body, "application/json", wait=False)
+    assert reply.status == 200
+    assert len(tandem.standin.calls_to("views.publish")) == 1
+
+
+def test_slow_event_is_still_acknowledged_within_slacks_three_seconds(tandem: Tandem) -> None:
+    tandem.standin.fail("views.publish", status=429, retry_after=4)
+    body = sr.event_envelope(_home_opened(), event_id="Ev0SLOW")
+
+    started = time.monotonic()
+    reply = tandem.post_signed(body, "application/json", wait=False)
+    answered_after = time.monotonic() - started
+
+    assert reply.status == 200
+    assert ACK_WITHIN_SECONDS - 0.1 <= answered_after < 3.0
+    tandem.executor.wait_idle()
+    assert len(tandem.standin.calls_to("views.publish")) == 2
