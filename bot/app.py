@@ -275,8 +275,8 @@ def _error_handler(app: App) -> Any:
 
     Before ``ack()`` the answer to Slack carries the apology (a modal update, an ephemeral
     reply). After ``ack()`` Bolt has answered already and a returned response would make it
-    raise, so the person is told privately instead. Events are answered 500 so that Slack
-    delivers them again (see ``bot.handlers.events``). The operator gets one line.
+    raise, so the person is told privately instead. A failed event is kept and retried by the
+    ``retry-events`` job (see ``bot.services.events``). The operator gets one line.
     """
 
     def handle_error(
@@ -292,7 +292,8 @@ def _error_handler(app: App) -> Any:
         logger.debug("traceback of that failure", exc_info=error)
         kind = body.get("type")
         if kind == "event_callback":
-            return None if response is None else BoltResponse(status=500, body="")
+            # Kept for the retry-events job (bot.services.events); Slack gets its 200.
+            return None if response is None else BoltResponse(status=200, body="")
         if response is None:
             tell_privately(body, context, FAILED_AFTER_ACK)
             return None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -12,9 +13,10 @@ from bot.models import ProcessedEvent
 from bot.runtime import Database
 from bot.sandbox.requests import JSON
 from bot.sandbox.slack_standin import SlackStandin
-from bot.services.events import STALE_AFTER, claim_event, handle_once
+from bot.services.events import STALE_AFTER, claim_event, due_retries, handle_once
 from tests import slack_requests as sr
 from tests.harness import Tandem
+from tests.hiring_flow import run_jobs
 
 HM = "U0HIRINGMGR"
 
@@ -60,19 +62,37 @@ def test_distinct_events_each_have_their_effect(tandem: Tandem) -> None:
     assert len(tandem.standin.calls_to("views.publish")) == 2
 
 
-def test_delivery_that_failed_is_processed_on_retry(tandem: Tandem) -> None:
-    """Slack answered invalid for the first publish: the event is not marked processed."""
+def test_delivery_that_failed_is_handled_again_by_the_retry_job(tandem: Tandem) -> None:
+    """Slack saw a 200 and will not send it again: Tandem keeps the delivery and retries it."""
     tandem.standin.fail("views.publish", error="internal_error")
-    tandem.event(_home_opened(), event_id="Ev0FLAKY")
+    assert tandem.event(_home_opened(), event_id="Ev0FLAKY").status == 200
     with tandem.database.sessions() as session:
-        assert session.get(ProcessedEvent, "Ev0FLAKY") is None
-
-    tandem.event(_home_opened(), event_id="Ev0FLAKY", retry_num=1)
-
+        row = session.get(ProcessedEvent, "Ev0FLAKY")
+        assert row is not None and row.completed_at is None and row.attempts == 1
+        assert row.payload is not None and "internal_error" in (row.last_error or "")
+        retry_at = row.retry_at
+    assert retry_at is not None
+    run_jobs(tandem, retry_at - timedelta(seconds=1))
+    assert len(tandem.standin.calls_to("views.publish")) == 1  # not yet
+    run_jobs(tandem, retry_at)
+    run_jobs(tandem, retry_at + timedelta(hours=1))
     assert len(tandem.standin.calls_to("views.publish")) == 2
     with tandem.database.sessions() as session:
         row = session.get(ProcessedEvent, "Ev0FLAKY")
-        assert row is not None and row.completed_at is not None
+        assert row is not None and row.completed_at is not None and row.payload is None
+
+
+def test_an_event_that_keeps_failing_is_parked_after_four_attempts(tandem: Tandem) -> None:
+    tandem.standin.fail("views.publish", error="internal_error", times=10)
+    tandem.event(_home_opened(), event_id="Ev0BROKEN")
+    start = datetime.now(UTC)
+    for minutes in (1, 6, 36, 600, 6000):
+        run_jobs(tandem, start + timedelta(minutes=minutes, seconds=5))
+    assert len(tandem.standin.calls_to("views.publish")) == 4
+    with tandem.database.sessions() as session:
+        row = session.get(ProcessedEvent, "Ev0BROKEN")
+        assert row is not None and row.attempts == 4 and row.retry_at is None
+        assert row.completed_at is None and "internal_error" in (row.last_error or "")
 
 
 def test_rate_limited_call_is_retried_after_retry_after(tandem: Tandem) -> None:
@@ -129,25 +149,33 @@ def test_abandoned_claim_is_taken_over_once_stale(db: Database) -> None:
     assert claim_event(db.sessions, now=now + STALE_AFTER + timedelta(seconds=1), **kwargs)
 
 
-def test_handler_failure_releases_the_claim(db: Database) -> None:
+def test_handler_failure_is_kept_for_a_retry_and_claimed_once(db: Database) -> None:
     now = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
+    delivery = {"event_id": "Ev0BOOM", "event": {"type": "x"}}
 
     def boom() -> None:
         raise RuntimeError("slack is down")
 
-    with pytest.raises(RuntimeError):
-        handle_once(
-            db.sessions, event_id="Ev0BOOM", team_id=None, event_type="x", now=now, handler=boom
+    def once(at: datetime, handler: Callable[[], object]) -> object:
+        return handle_once(
+            db.sessions,
+            event_id="Ev0BOOM",
+            team_id=None,
+            event_type="x",
+            now=at,
+            handler=handler,
+            payload=delivery,
         )
+
+    with pytest.raises(RuntimeError):
+        once(now, boom)
     ran: list[int] = []
-    handle_once(
-        db.sessions,
-        event_id="Ev0BOOM",
-        team_id=None,
-        event_type="x",
-        now=now,
-        handler=lambda: ran.append(1),
-    )
+    assert once(now + timedelta(seconds=30), lambda: ran.append(1)) is None  # Slack's retry
+    assert ran == []
+    assert due_retries(db.sessions, now=now + timedelta(seconds=59)) == []
+    assert due_retries(db.sessions, now=now + timedelta(minutes=1)) == [delivery]
+    once(now + timedelta(minutes=1), lambda: ran.append(1))
+    once(now + timedelta(minutes=2), lambda: ran.append(2))
     assert ran == [1]
     with db.sessions() as session:
         assert session.scalar(select(func.count()).select_from(ProcessedEvent)) == 1

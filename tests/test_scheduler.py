@@ -62,6 +62,7 @@ def test_run_once_runs_every_job_and_purges_old_event_ids(db: Database) -> None:
         "purge-view-submissions",
         "remind-checkins",
         "retry-brief-posts",
+        "retry-events",
         "reveal-feedback",
         "send-nudges",
     ]

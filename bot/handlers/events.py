@@ -1,27 +1,22 @@
 """Events API listeners. Every one is registered with :func:`on_event` and runs through
 ``services.events.handle_once``.
 
-Durability: Bolt's ``app.event`` acknowledges an event (HTTP 200) before its listener runs, so
-Slack would never deliver again an event whose handling failed. :func:`on_event` acknowledges
-only once the listener has finished. A listener that fails is answered 500 (by the app's
-error handler) and its ``processed_events`` claim is released, so Slack's retry — after
-about a second, then a minute, then five minutes — handles the event afresh; a retry of an
-event already handled does nothing. Slack itself is the queue: an event that fails on all
-four deliveries (or whose handling outlasts ``ACK_WITHIN_SECONDS``, when Tandem acknowledges it
-anyway so that Slack does not count a timeout) is logged as failed and not tried again.
+Durability: Bolt acknowledges an event (HTTP 200) before its listener runs, so Slack never
+delivers again an event whose handling failed. ``handle_once`` keeps such a delivery and the
+``retry-events`` job hands it back to the same listener through :func:`redeliver` (after 1,
+5 and 30 minutes, then it is parked and logged). Slack's own retries of a delivery it thinks
+failed are deduplicated by ``event_id``.
 """
 
 from __future__ import annotations
 
 import inspect
 import logging
-import threading
 from collections.abc import Callable
 from typing import Any
 
-from slack_bolt import Ack, App, BoltContext
+from slack_bolt import App, BoltContext
 from slack_bolt.listener.builtins import TokenRevocationListeners
-from slack_bolt.listener_matcher import builtins as builtin_matchers
 from slack_sdk import WebClient
 
 from bot.blocks.help import home_blocks
@@ -31,63 +26,70 @@ from bot.services.events import handle_once
 
 logger = logging.getLogger(__name__)
 
-# Slack counts a delivery as failed after 3 s; answer before that whatever the listener does.
-ACK_WITHIN_SECONDS = 2.5
+EventListener = Callable[..., None]
+# The listeners of the app this process serves (the last one built, in tests), for
+# :func:`redeliver`, which runs in the scheduler where there is no Bolt dispatch.
+_LISTENERS: dict[str, EventListener] = {}
 
 
-def on_event(app: App, event_type: str, listener: Callable[..., None]) -> None:
-    """Register ``listener`` for ``event_type``, acknowledged once it finished (see above).
+def _call(
+    listener: EventListener,
+    body: dict[str, Any],
+    context: BoltContext,
+    client: WebClient,
+    sessions: SessionFactory,
+) -> None:
+    available = {
+        "body": body,
+        "event": body.get("event") or {},
+        "context": context,
+        "client": client,
+        "sessions": sessions,
+    }
+    wanted = set(inspect.signature(listener).parameters)
+    listener(**{name: value for name, value in available.items() if name in wanted})
+
+
+def on_event(app: App, event_type: str, listener: EventListener) -> None:
+    """Register ``listener`` for ``event_type`` (Bolt acknowledges first, then runs it), and
+    remember it so that a failed handling can be redelivered by the scheduler.
 
     ``listener`` takes any of ``body``, ``event``, ``context``, ``client``, ``sessions``.
     """
-    wanted = set(inspect.signature(listener).parameters)
+    _LISTENERS[event_type] = listener
 
-    def acknowledge_after(
-        ack: Ack,
-        body: dict[str, Any],
-        event: dict[str, Any],
-        context: BoltContext,
-        client: WebClient,
-        sessions: SessionFactory,
+    def run(
+        body: dict[str, Any], context: BoltContext, client: WebClient, sessions: SessionFactory
     ) -> None:
-        available = {
-            "body": body,
-            "event": event,
-            "context": context,
-            "client": client,
-            "sessions": sessions,
-        }
-        deadline = threading.Timer(ACK_WITHIN_SECONDS, _ack_slow, args=(ack, body))
-        deadline.daemon = True
-        deadline.start()
-        try:
-            listener(**{name: value for name, value in available.items() if name in wanted})
-        finally:
-            deadline.cancel()
-        ack()
+        _call(listener, body, context, client, sessions)
 
-    acknowledge_after.__name__ = getattr(listener, "__name__", "event_listener")
-    # app.event() hard-wires auto-acknowledgement; this is the same registration without it.
-    app._register_listener(
-        [acknowledge_after],
-        builtin_matchers.event(event_type),
-        None,
-        None,
-        auto_acknowledgement=False,
+    run.__name__ = getattr(listener, "__name__", "event_listener")
+    app.event(event_type)(run)
+
+
+def redeliver(body: dict[str, Any], client: WebClient, sessions: SessionFactory) -> bool:
+    """Hand a stored delivery to its listener again, as Bolt would have (False when no
+    listener knows its type any more)."""
+    event = body.get("event") or {}
+    listener = _LISTENERS.get(str(event.get("type")))
+    if listener is None:
+        return False
+    authorization = (body.get("authorizations") or [{}])[0]
+    context = BoltContext(
+        team_id=body.get("team_id") or authorization.get("team_id"),
+        enterprise_id=body.get("enterprise_id") or authorization.get("enterprise_id"),
+        user_id=event.get("user"),
+        channel_id=event.get("channel"),
+        client=client,
+        sessions=sessions,
     )
-
-
-def _ack_slow(ack: Ack, body: dict[str, Any]) -> None:
-    logger.warning(
-        "event %s still running after %.1f s; acknowledged before it finished",
-        body.get("event_id"),
-        ACK_WITHIN_SECONDS,
-    )
-    ack()
+    _call(listener, body, context, client, sessions)
+    return True
 
 
 def run_once(body: dict[str, Any], context: BoltContext, sessions: SessionFactory, fn: Any) -> None:
-    """Run ``fn`` for this delivery unless Slack already delivered it (retries share ``event_id``)."""
+    """Run ``fn`` for this delivery unless it was handled already (retries share ``event_id``);
+    a failure is kept, with the delivery, for the ``retry-events`` job."""
     handle_once(
         sessions,
         event_id=body.get("event_id"),
@@ -95,6 +97,7 @@ def run_once(body: dict[str, Any], context: BoltContext, sessions: SessionFactor
         event_type=str(body.get("event", {}).get("type")),
         now=utcnow(),
         handler=fn,
+        payload=body,
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime
 
 from sqlalchemy import delete
@@ -11,6 +12,7 @@ from bot.scheduler.context import JobContext, WorkspaceNotInstalled
 from bot.scheduler.registry import job
 from bot.services.brief_posts import BRIEF_POST_RETRY_AFTER, roles_awaiting_brief
 from bot.services.checkins import due_checkins, due_reminder_checkins
+from bot.services.events import due_retries as due_event_retries
 from bot.services.events import purge_processed_events
 from bot.services.feedback import unrevealed_interviews
 from bot.services.nudges import due_recipients
@@ -19,6 +21,8 @@ from bot.slack.briefs import PublishStatus, publish_brief
 from bot.slack.checkins import post_checkin, remind_checkin
 from bot.slack.nudges import deliver_dm, deliver_escalations
 from bot.slack.reveal import reveal_round
+
+logger = logging.getLogger(__name__)
 
 
 @job("purge-processed-events", every_seconds=3600, delivery="idempotent")
@@ -38,6 +42,32 @@ def purge_old_view_submissions(ctx: JobContext, now: datetime) -> int:
     """
     with ctx.sessions.begin() as session:
         return purge_view_submissions(session, now=now)
+
+
+@job("retry-events", every_seconds=60, delivery="at-least-once")
+def retry_failed_events(ctx: JobContext, now: datetime) -> int:
+    """Hand Events API deliveries whose handling failed back to their listener (after 1, 5
+    and 30 minutes; the fourth failure parks the event, logged with its error).
+
+    At-least-once: each retry is claimed on the ``processed_events`` row by a conditional
+    update, so one scheduler runs it; only a crash mid-handling repeats one.
+    """
+    from bot.handlers.events import redeliver  # the listeners live with the Slack surface
+
+    retried = 0
+    for body in due_event_retries(ctx.sessions, now=now):
+        authorization = (body.get("authorizations") or [{}])[0]
+        team_id = body.get("team_id") or authorization.get("team_id")
+        try:
+            client = ctx.client_for(str(team_id), body.get("enterprise_id"))
+        except WorkspaceNotInstalled:
+            continue
+        try:
+            retried += redeliver(body, client, ctx.sessions)
+        except Exception:
+            # Recorded on the row by handle_once (next retry or parked); the others go on.
+            logger.info("retried event %s failed again", body.get("event_id"))
+    return retried
 
 
 @job("purge-oauth-states", every_seconds=3600, delivery="idempotent")
