@@ -19,11 +19,14 @@ from freezegun import freeze_time
 from bot.clock import utcnow
 
 START_ZONE = "America/New_York"
-START_TIME = time(9, 0)
+# The first step happens at 09:00 in New York; the clock starts earlier because it ticks
+# while the app starts up (a second or two), and time only moves forward.
+START_TIME = time(8, 50)
 
 
 def story_start(today: date) -> datetime:
-    """The Monday after ``today``, 09:00 in New York: a working week ahead of the story."""
+    """The Monday after ``today``, 08:50 in New York: a working week ahead of the story, and
+    ten minutes before its first step."""
     days = 7 - today.weekday()  # a Monday is followed by the next one, not itself
     monday = today + timedelta(days=days)
     return datetime.combine(monday, START_TIME, tzinfo=ZoneInfo(START_ZONE)).astimezone(UTC)
