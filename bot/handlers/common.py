@@ -83,7 +83,7 @@ def may_edit_role(session: Session, role: Role, client: WebClient, context: Bolt
         session,
         team_id=context.team_id,
         user_ids=[context.user_id],
-        fetch=request_user_fetcher(client),
+        fetch=request_user_fetcher(client, context["settings"].tandem_slack_lookup_budget_seconds),
         now=utcnow(),
     ).get(context.user_id)
     return role_service.may_edit(role, context.user_id, person)

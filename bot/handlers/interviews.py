@@ -110,7 +110,7 @@ def _checked_interview(
         session,
         team_id=context.team_id,
         user_ids=[context.user_id, *(values.get(hiring_forms.INTERVIEWERS) or [])][:12],
-        fetch=request_user_fetcher(client),
+        fetch=request_user_fetcher(client, context["settings"].tandem_slack_lookup_budget_seconds),
         now=now,
     )
     bots = {u for u, p in people.items() if p is not None and p.is_bot}

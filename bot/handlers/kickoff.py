@@ -141,7 +141,9 @@ def handle_role_step(
                 session,
                 team_id=context.team_id,
                 user_ids=[u for u in picked if u],
-                fetch=request_user_fetcher(client),
+                fetch=request_user_fetcher(
+                    client, context["settings"].tandem_slack_lookup_budget_seconds
+                ),
                 now=now,
             )
             creating = draft.role_id is None

@@ -79,11 +79,13 @@ def quick_client(client: WebClient) -> WebClient:
     )
 
 
-def request_user_fetcher(client: WebClient) -> UserFetcher:
-    """``users.info`` within a request's budget; None (so: the cached row) once Slack rate
-    limits, fails to answer, or the budget is spent."""
+def request_user_fetcher(
+    client: WebClient, budget_seconds: float = REQUEST_LOOKUP_BUDGET_SECONDS
+) -> UserFetcher:
+    """``users.info`` within a request's budget (``TANDEM_SLACK_LOOKUP_BUDGET_SECONDS``);
+    None (so: the cached row) once Slack rate limits, fails to answer, or the budget is spent."""
     quick = quick_client(client)
-    deadline = time.monotonic() + REQUEST_LOOKUP_BUDGET_SECONDS
+    deadline = time.monotonic() + budget_seconds
     gave_up = False
 
     def fetch(user_id: str) -> dict[str, Any] | None:
