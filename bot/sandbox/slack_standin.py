@@ -3,7 +3,15 @@
 It records every call (method, parsed body, headers) and keeps just enough state — users,
 channels and their members, posted messages, pins, views — for Tandem's flows to be driven
 end to end without a workspace. Failures are injected per method: an HTTP status (429 with
-``Retry-After``, 5xx) or a Slack error such as ``channel_not_found``.
+``Retry-After``, 5xx), a Slack error such as ``channel_not_found``, a slow answer
+(:meth:`~SlackStandin.delay`), a dropped connection (:meth:`~SlackStandin.drop`), a call held
+open forever (:meth:`~SlackStandin.hold`), or a hook run after Slack acted and before it
+answers (:meth:`~SlackStandin.on_answer`: a test kills the caller there).
+
+Posted messages keep their ``metadata``; ``conversations.history`` and
+``conversations.replies`` return it with ``include_all_metadata``. The stand-in's ``ts``
+values are counters, not times, so their ``oldest``/``latest`` bounds are compared with the
+moment (on :attr:`~SlackStandin.clock`) each message was stored.
 
 The app reaches it through ``SLACK_API_URL`` (``standin.api_url``), the same seam a real
 deployment uses, so nothing in Tandem knows it is talking to a stand-in.
@@ -11,8 +19,10 @@ deployment uses, so nothing in Tandem knows it is talking to a stand-in.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import json
+import socket
 import threading
 import time
 from collections.abc import Callable
@@ -44,6 +54,16 @@ class Failure:
     error: str | None = None
     retry_after: int | None = None
     remaining: int = 1
+
+
+@dataclass
+class Interference:
+    """A call to treat specially: ``kind`` is ``drop``, ``hold`` or ``hook``."""
+
+    kind: str
+    remaining: int
+    process: bool = False  # drop/hold: act on the call first (Slack did it; the answer is lost)
+    hook: Callable[[Call], None] | None = None
 
 
 @dataclass
@@ -93,6 +113,9 @@ class SlackStandin:
         self.uploads: dict[str, dict[str, Any]] = {}
         self._failures: dict[str, list[Failure]] = {}
         self._delays: dict[str, tuple[float, int | None]] = {}
+        self._interference: dict[str, list[Interference]] = {}
+        self._released = threading.Event()
+        self._stored_at: dict[tuple[str, str], float] = {}
         self._lock = threading.RLock()
         self._ts = itertools.count(1)
         self._ids = itertools.count(1)
@@ -124,6 +147,7 @@ class SlackStandin:
         return self
 
     def stop(self) -> None:
+        self._released.set()  # calls held open get their (late) answer now
         if self._server is not None:
             self._server.shutdown()
             self._server.server_close()
@@ -190,6 +214,35 @@ class SlackStandin:
         Slack, to test what happens while a call is in flight."""
         with self._lock:
             self._delays[method] = (seconds, times)
+
+    def drop(self, method: str, *, times: int = 1, after_processing: bool = False) -> None:
+        """Close the connection of the next ``times`` calls without answering; with
+        ``after_processing`` Slack acts on the call first (the answer is what is lost)."""
+        self._interfere(method, Interference("drop", times, process=after_processing))
+
+    def hold(self, method: str, *, times: int = 1, process: bool = False) -> None:
+        """Accept the next ``times`` calls and never answer them (until :meth:`stop`); with
+        ``process`` Slack has acted on the call."""
+        self._interfere(method, Interference("hold", times, process=process))
+
+    def on_answer(self, method: str, hook: Callable[[Call], None], *, times: int = 1) -> None:
+        """Run ``hook(call)`` after Slack acted on the next ``times`` calls of ``method`` and
+        before the answer is written (a test kills the calling process there)."""
+        self._interfere(method, Interference("hook", times, hook=hook))
+
+    def _interfere(self, method: str, interference: Interference) -> None:
+        with self._lock:
+            self._interference.setdefault(method, []).append(interference)
+
+    def _take_interference(self, method: str) -> Interference | None:
+        queue = self._interference.get(method)
+        if not queue:
+            return None
+        found = queue[0]
+        found.remaining -= 1
+        if found.remaining <= 0:
+            queue.pop(0)
+        return found
 
     # -- queries for tests -----------------------------------------------------------------
 
@@ -260,11 +313,23 @@ class SlackStandin:
             self.calls.append(call)
             failure = self._take_failure(method)
             pause = self._take_delay(method)
+            interference = self._take_interference(method)
         if pause:
             time.sleep(pause)
+        if interference is not None and interference.kind in ("drop", "hold"):
+            if interference.process:
+                with self._lock:
+                    call.response = self._answer(method, params)
+            if interference.kind == "hold":
+                self._released.wait()
+            request.close_connection = True
+            with contextlib.suppress(OSError):
+                request.connection.shutdown(socket.SHUT_RDWR)
+            return
         if failure is not None and failure.status != 200:
             extra = {"Retry-After": str(failure.retry_after)} if failure.retry_after else {}
-            self._reply(request, failure.status, {"ok": False, "error": "ratelimited"}, extra)
+            error = failure.error or ("ratelimited" if failure.status == 429 else "internal_error")
+            self._reply(request, failure.status, {"ok": False, "error": error}, extra)
             return
         if failure is not None:
             self._reply(request, 200, {"ok": False, "error": failure.error})
@@ -278,7 +343,10 @@ class SlackStandin:
         with self._lock:
             body = self._answer(method, params)
             call.response = body
-        self._reply(request, 200, body)
+        if interference is not None and interference.hook is not None:
+            interference.hook(call)
+        with contextlib.suppress(OSError):
+            self._reply(request, 200, body)
 
     def _take_delay(self, method: str) -> float:
         seconds, times = self._delays.get(method, (0.0, None))
@@ -424,6 +492,8 @@ class SlackStandin:
             }
         if method in ("chat.postMessage", "chat.update", "chat.postEphemeral"):
             return self._post(method, p)
+        if method in ("conversations.history", "conversations.replies"):
+            return self._history(method, p)
         if method == "chat.delete":
             self.messages.pop((str(p.get("channel")), str(p.get("ts"))), None)
             return {**ok, "channel": p.get("channel"), "ts": p.get("ts")}
@@ -502,5 +572,51 @@ class SlackStandin:
             "thread_ts": p.get("thread_ts"),
             "user": BOT_USER_ID,
         }
+        if p.get("metadata"):
+            message["metadata"] = _decode(p["metadata"])
         self.messages[(channel_id, ts)] = message
+        self._stored_at[(channel_id, ts)] = self.clock()
         return {"ok": True, "channel": channel_id, "ts": ts, "message": message}
+
+    def _history(self, method: str, p: dict[str, Any]) -> dict[str, Any]:
+        channel_id = str(p.get("channel", ""))
+        # An IM channel ("D" + user id, as conversations.open answers) holds the DMs that
+        # were posted to the user id.
+        keys = {channel_id, channel_id[1:]} if channel_id.startswith("D") else {channel_id}
+        channel = self.channels.get(channel_id)
+        if channel_id[:1] in ("C", "G"):
+            if channel is None:
+                return {"ok": False, "error": "channel_not_found"}
+            if BOT_USER_ID not in channel.members:
+                return {"ok": False, "error": "not_in_channel"}
+        oldest = float(str(p.get("oldest") or 0))
+        latest = float(str(p.get("latest") or "inf"))
+        found = []
+        for key, message in self.messages.items():
+            stored = self._stored_at.get(key, 0.0)
+            if key[0] not in keys or not oldest <= stored <= latest:
+                continue
+            thread_ts = message.get("thread_ts")
+            if method == "conversations.replies":
+                if message["ts"] != p.get("ts") and thread_ts != p.get("ts"):
+                    continue
+            elif thread_ts and thread_ts != message["ts"]:
+                continue  # history shows a thread's parent, not its replies
+            shown = {k: v for k, v in message.items() if k != "metadata"}
+            if message.get("metadata") and str(p.get("include_all_metadata")).lower() in (
+                "1",
+                "true",
+            ):
+                shown["metadata"] = message["metadata"]
+            found.append(shown)
+        found.sort(key=lambda m: float(m["ts"]), reverse=method == "conversations.history")
+        start = int(str(p.get("cursor") or 0))
+        limit = int(str(p.get("limit") or 100))
+        page = found[start : start + limit]
+        more = start + limit < len(found)
+        return {
+            "ok": True,
+            "messages": page,
+            "has_more": more,
+            "response_metadata": {"next_cursor": str(start + limit) if more else ""},
+        }

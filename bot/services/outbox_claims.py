@@ -1,0 +1,401 @@
+"""Claiming and settling outbox rows: the database side of delivery.
+
+Every step is a conditional update, so any number of deliverers (threads, processes,
+replicas; SQLite or PostgreSQL) can run at once:
+
+* a row is claimed only while pending, unclaimed (or its claim is stale) and the oldest
+  pending row of its lane — one lane per workspace and channel (a user id for DMs) — so a
+  channel's messages go out one at a time, in order;
+* a ``chat.postMessage`` also claims its channel's gate (one message per second per channel)
+  and every call honours its method's gate (Slack's ``Retry-After``);
+* settling a row (sent, retry later, parked) succeeds only for the claim that holds it.
+
+Taking over a stale claim marks the row ``in_doubt``: the deliverer that held it may have
+died after Slack accepted the message, so the next one looks in the channel's history first.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import socket
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import ColumnElement, exists, or_, select, update
+from sqlalchemy.orm import Session, aliased
+
+from bot.db import upsert_insert
+from bot.models import OutboxGate, OutboxMessage, OutboxState
+from bot.services.outbox import CREATE_CHANNEL, PIN, POST, UPDATE, run_sent_hook, sent_parent
+
+# A claim older than this is abandoned (its deliverer crashed); longer than one row's worst
+# case: a few Web API calls, each bounded by the deliverer's HTTP timeout.
+STALE_CLAIM = timedelta(minutes=2)
+# Slack allows about one message per second per channel; the margin absorbs clock skew
+# between our processes.
+CHANNEL_PACE = timedelta(seconds=1.05)
+# A gate further ahead than this was set by a clock that has since moved back: ignore it.
+MAX_PACE_AHEAD = CHANNEL_PACE * 3
+MAX_RETRY_AFTER = timedelta(hours=1)
+HISTORY_METHODS = ("conversations.history", "conversations.replies")
+
+_counter = itertools.count(1)
+_process = f"{socket.gethostname()[:30]}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+
+
+def claim_token() -> str:
+    """A token unique to one claim (host, process, a counter), stored in ``claimed_by``."""
+    return f"{_process}:{next(_counter)}"
+
+
+@dataclass(frozen=True)
+class Claimed:
+    """A row this deliverer holds, with the Web API arguments resolved."""
+
+    id: int
+    token: str
+    team_id: str
+    enterprise_id: str | None
+    kind: str
+    method: str
+    args: dict[str, Any]
+    in_doubt: bool
+    attempts: int
+    created_at: datetime
+    role_id: int | None
+
+
+def _claimable(row: Any, now: datetime) -> ColumnElement[bool]:
+    return or_(row.claimed_by.is_(None), row.claimed_at < now - STALE_CLAIM)
+
+
+def _older_in_lane(row: Any) -> Any:
+    older = aliased(OutboxMessage)
+    return exists().where(
+        older.team_id == row.team_id,
+        older.channel == row.channel,
+        older.state == OutboxState.PENDING,
+        older.id < row.id,
+    )
+
+
+def _parent_ready(row: Any) -> ColumnElement[bool]:
+    parent = aliased(OutboxMessage)
+    return or_(
+        row.parent_key.is_(None),
+        exists().where(
+            parent.team_id == row.team_id,
+            parent.key == row.parent_key,
+            parent.state == OutboxState.SENT,
+        ),
+    )
+
+
+def _eligible(row: Any, now: datetime) -> list[ColumnElement[bool]]:
+    return [
+        row.state == OutboxState.PENDING,
+        _claimable(row, now),
+        ~_older_in_lane(row),
+        _parent_ready(row),
+    ]
+
+
+def due_ids(session: Session, *, now: datetime, limit: int) -> list[int]:
+    """Rows a deliverer may claim now, oldest first (at most one per lane)."""
+    row = OutboxMessage
+    return list(
+        session.scalars(
+            select(row.id)
+            .where(row.not_before <= now, *_eligible(row, now))
+            .order_by(row.id)
+            .limit(limit)
+        )
+    )
+
+
+def next_due(session: Session, *, now: datetime) -> datetime | None:
+    """When the next claimable row falls due (paced, backed off or rate-limited rows)."""
+    row = OutboxMessage
+    return session.scalar(
+        select(row.not_before).where(*_eligible(row, now)).order_by(row.not_before).limit(1)
+    )
+
+
+def _ensure_gate(session: Session, team_id: str, gate: str, now: datetime) -> None:
+    session.execute(
+        upsert_insert(session, OutboxGate)
+        .values(team_id=team_id, gate=gate, open_at=now)
+        .on_conflict_do_nothing(index_elements=["team_id", "gate"])
+    )
+
+
+def _gate_closed_until(
+    session: Session, team_id: str, gate: str, now: datetime, ahead: timedelta
+) -> datetime | None:
+    open_at = session.scalar(
+        select(OutboxGate.open_at).where(OutboxGate.team_id == team_id, OutboxGate.gate == gate)
+    )
+    if open_at is None or open_at <= now or open_at > now + ahead:
+        return None
+    return open_at
+
+
+def push_gate(session: Session, team_id: str, gate: str, until: datetime) -> None:
+    """Keep ``gate`` closed until at least ``until`` (or reset one set by a clock since
+    moved back)."""
+    _ensure_gate(session, team_id, gate, until)
+    session.execute(
+        update(OutboxGate)
+        .where(
+            OutboxGate.team_id == team_id,
+            OutboxGate.gate == gate,
+            or_(OutboxGate.open_at < until, OutboxGate.open_at > until + MAX_RETRY_AFTER),
+        )
+        .values(open_at=until)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def _claim_pace(session: Session, team_id: str, channel: str, now: datetime) -> datetime | None:
+    """Take the channel's one-per-second slot; None when won, else when it opens."""
+    gate = f"channel:{channel}"
+    _ensure_gate(session, team_id, gate, now)
+    won = session.execute(
+        update(OutboxGate)
+        .where(
+            OutboxGate.team_id == team_id,
+            OutboxGate.gate == gate,
+            or_(OutboxGate.open_at <= now, OutboxGate.open_at > now + MAX_PACE_AHEAD),
+        )
+        .values(open_at=now + CHANNEL_PACE)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if won == 1:
+        return None
+    return _gate_closed_until(session, team_id, gate, now, MAX_PACE_AHEAD) or now
+
+
+def _arguments(row: OutboxMessage, parent: OutboxMessage | None) -> dict[str, Any]:
+    args = dict(row.payload)
+    channel = row.channel or (parent.result_channel if parent else None)
+    if row.method != CREATE_CHANNEL and channel:
+        args["channel"] = channel
+    if parent is not None and parent.result_ts:
+        if row.method == UPDATE:
+            args["ts"] = parent.result_ts
+        elif row.method == PIN:
+            args["timestamp"] = parent.result_ts
+        elif row.method == POST:
+            args.setdefault("thread_ts", parent.result_ts)
+    return args
+
+
+def _release(session: Session, row_id: int, token: str, not_before: datetime) -> None:
+    session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == row_id, OutboxMessage.claimed_by == token)
+        .values(claimed_by=None, claimed_at=None, not_before=not_before)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def claim(session: Session, row_id: int, *, now: datetime) -> Claimed | None:
+    """Claim row ``row_id`` and its gates; None if someone else has it or it must wait."""
+    row = OutboxMessage
+    token = claim_token()
+    won = session.execute(
+        update(row)
+        .where(row.id == row_id, *_eligible(row, now))
+        .values(
+            claimed_by=token,
+            claimed_at=now,
+            # A live claim being taken over means its deliverer may have sent it already.
+            in_doubt=or_(row.in_doubt, row.claimed_by.is_not(None)),
+        )
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if won != 1:
+        return None
+    message = session.get(OutboxMessage, row_id, populate_existing=True)
+    assert message is not None
+    if message.method == UPDATE and _newer_update_pending(session, message):
+        message.state = OutboxState.SUPERSEDED
+        message.last_error = "superseded by a later update"
+        return None
+    parent = (
+        sent_parent(session, message.team_id, message.parent_key) if message.parent_key else None
+    )
+    args = _arguments(message, parent)
+    gates = [f"method:{message.method}"]
+    if message.in_doubt and message.method == POST:
+        gates += [f"method:{name}" for name in HISTORY_METHODS]
+    for gate in gates:
+        until = _gate_closed_until(session, message.team_id, gate, now, MAX_RETRY_AFTER)
+        if until is not None:
+            _release(session, row_id, token, until)
+            return None
+    if message.method == POST and args.get("channel"):
+        until = _claim_pace(session, message.team_id, str(args["channel"]), now)
+        if until is not None:
+            _release(session, row_id, token, until)
+            return None
+    return Claimed(
+        id=message.id,
+        token=token,
+        team_id=message.team_id,
+        enterprise_id=message.enterprise_id,
+        kind=message.kind,
+        method=message.method,
+        args=args,
+        in_doubt=message.in_doubt,
+        attempts=message.attempts,
+        created_at=message.created_at,
+        role_id=message.role_id,
+    )
+
+
+def _newer_update_pending(session: Session, message: OutboxMessage) -> bool:
+    return bool(
+        session.scalar(
+            select(OutboxMessage.id)
+            .where(
+                OutboxMessage.team_id == message.team_id,
+                OutboxMessage.parent_key == message.parent_key,
+                OutboxMessage.method == UPDATE,
+                OutboxMessage.state == OutboxState.PENDING,
+                OutboxMessage.id > message.id,
+            )
+            .limit(1)
+        )
+    )
+
+
+def _owned(claimed: Claimed) -> list[ColumnElement[bool]]:
+    return [
+        OutboxMessage.id == claimed.id,
+        OutboxMessage.claimed_by == claimed.token,
+        OutboxMessage.state == OutboxState.PENDING,
+    ]
+
+
+def mark_sent(
+    session: Session, claimed: Claimed, *, channel: str | None, ts: str | None, now: datetime
+) -> bool:
+    """Record Slack's answer; False if the claim was lost (another deliverer settles it)."""
+    won = session.execute(
+        update(OutboxMessage)
+        .where(*_owned(claimed))
+        .values(
+            state=OutboxState.SENT,
+            result_channel=channel,
+            result_ts=ts,
+            sent_at=now,
+            last_error=None,
+        )
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if won != 1:
+        return False
+    row = session.get(OutboxMessage, claimed.id, populate_existing=True)
+    assert row is not None
+    if claimed.method == POST and channel and claimed.args.get("channel"):
+        # The next message in this channel waits a full second after this one landed.
+        push_gate(session, row.team_id, f"channel:{claimed.args['channel']}", now + CHANNEL_PACE)
+    if row.key and channel:
+        session.execute(
+            update(OutboxMessage)
+            .where(
+                OutboxMessage.team_id == row.team_id,
+                OutboxMessage.parent_key == row.key,
+                OutboxMessage.channel.is_(None),
+                OutboxMessage.state == OutboxState.PENDING,
+            )
+            .values(channel=channel)
+            .execution_options(synchronize_session=False)
+        )
+    run_sent_hook(session, row)
+    return True
+
+
+def retry_later(
+    session: Session, claimed: Claimed, *, error: str, in_doubt: bool, not_before: datetime
+) -> bool:
+    """Give the row back with one more attempt counted, to be tried at ``not_before``."""
+    return (
+        session.execute(
+            update(OutboxMessage)
+            .where(*_owned(claimed))
+            .values(
+                claimed_by=None,
+                claimed_at=None,
+                attempts=OutboxMessage.attempts + 1,
+                last_error=error[:500],
+                in_doubt=or_(OutboxMessage.in_doubt, in_doubt),
+                not_before=not_before,
+            )
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        == 1
+    )
+
+
+def rate_limited(
+    session: Session, claimed: Claimed, *, method: str, until: datetime, in_doubt: bool
+) -> bool:
+    """Slack said 429: close the workspace's gate for ``method`` and wait, attempt uncounted."""
+    push_gate(session, claimed.team_id, f"method:{method}", until)
+    return (
+        session.execute(
+            update(OutboxMessage)
+            .where(*_owned(claimed))
+            .values(
+                claimed_by=None,
+                claimed_at=None,
+                not_before=until,
+                in_doubt=or_(OutboxMessage.in_doubt, in_doubt),
+                last_error=f"ratelimited on {method}",
+            )
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        == 1
+    )
+
+
+def park(session: Session, claimed: Claimed, *, error: str) -> OutboxMessage | None:
+    """Mark the row failed with ``error`` (visible to the operator), and the rows that were
+    waiting for it; returns the row, or None if the claim was lost."""
+    won = session.execute(
+        update(OutboxMessage)
+        .where(*_owned(claimed))
+        .values(state=OutboxState.FAILED, claimed_by=None, claimed_at=None, last_error=error[:500])
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if won != 1:
+        return None
+    row = session.get(OutboxMessage, claimed.id, populate_existing=True)
+    assert row is not None
+    _park_children(session, row)
+    return row
+
+
+def _park_children(session: Session, row: OutboxMessage) -> None:
+    if not row.key or sent_parent(session, row.team_id, row.key) is not None:
+        return
+    children = list(
+        session.scalars(
+            select(OutboxMessage).where(
+                OutboxMessage.team_id == row.team_id,
+                OutboxMessage.parent_key == row.key,
+                OutboxMessage.state == OutboxState.PENDING,
+            )
+        )
+    )
+    for child in children:
+        child.state = OutboxState.FAILED
+        child.last_error = f"waiting for outbox #{row.id}, which failed"
+    session.flush()
+    for child in children:
+        _park_children(session, child)
