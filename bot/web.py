@@ -17,6 +17,7 @@ from slack_bolt.adapter.wsgi import SlackRequestHandler
 from sqlalchemy import Engine
 
 from bot.db import database_answers
+from bot.delivery.health import outbox_health
 
 logger = logging.getLogger(__name__)
 
@@ -36,7 +37,10 @@ def make_wsgi_app(app: App | None, engine: Engine) -> WSGIApp:
             "HEAD",
         ):
             healthy = database_answers(engine)
-            body = json.dumps({"ok": healthy, "database": "up" if healthy else "down"}).encode()
+            health = {"ok": healthy, "database": "up" if healthy else "down"}
+            if healthy:
+                health.update(outbox_health(engine))
+            body = json.dumps(health).encode()
             status = "200 OK" if healthy else "503 Service Unavailable"
             start_response(status, [("Content-Type", "application/json")])
             return [body]
