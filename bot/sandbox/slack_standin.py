@@ -116,6 +116,7 @@ class SlackStandin:
         self._interference: dict[str, list[Interference]] = {}
         self._released = threading.Event()
         self._stored_at: dict[tuple[str, str], float] = {}
+        self._active = 0
         self._lock = threading.RLock()
         self._ts = itertools.count(1)
         self._ids = itertools.count(1)
@@ -281,7 +282,22 @@ class SlackStandin:
 
     # -- HTTP ------------------------------------------------------------------------------
 
+    @property
+    def active(self) -> int:
+        """Calls being answered right now (a delayed or held call counts until it ends)."""
+        with self._lock:
+            return self._active
+
     def _serve(self, request: BaseHTTPRequestHandler) -> None:
+        with self._lock:
+            self._active += 1
+        try:
+            self._serve_call(request)
+        finally:
+            with self._lock:
+                self._active -= 1
+
+    def _serve_call(self, request: BaseHTTPRequestHandler) -> None:
         length = int(request.headers.get("Content-Length") or 0)
         raw = request.rfile.read(length) if length else b""
         content_type = request.headers.get("Content-Type", "")
