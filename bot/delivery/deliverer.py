@@ -26,6 +26,7 @@ import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import AbstractContextManager, nullcontext
 from datetime import datetime, timedelta
 
 from slack_sdk import WebClient
@@ -93,6 +94,15 @@ class Deliverer:
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
+        # SQLite has one writer at a time and makes the others sleep and retry (its busy
+        # handler backs off up to 100 ms); queueing this process's writers here instead
+        # keeps them from convoying. PostgreSQL locks rows and needs no such thing.
+        bind = sessions.kw.get("bind")
+        self._writes: AbstractContextManager[object] = (
+            threading.Lock()
+            if bind is not None and bind.dialect.name == "sqlite"
+            else nullcontext()
+        )
 
     # -- running -----------------------------------------------------------------------
 
@@ -130,13 +140,13 @@ class Deliverer:
 
     def _loop(self, *, idle_exit: bool, deadline: float | None) -> int:
         delivered = 0
-        inflight: set[Future[bool]] = set()
+        inflight: dict[Future[bool], int] = {}
         pool = ThreadPoolExecutor(self.workers, thread_name_prefix="deliver")
         try:
             while not self._stop.is_set():
                 self._wake.clear()
                 for future in [f for f in inflight if f.done()]:
-                    inflight.discard(future)
+                    del inflight[future]
                     delivered += bool(future.result())
                 if deadline is not None and time.monotonic() > deadline:
                     break
@@ -156,23 +166,24 @@ class Deliverer:
             delivered += sum(bool(f.result()) for f in inflight if f.done())
         return delivered
 
-    def _claim_into(self, pool: ThreadPoolExecutor, inflight: set[Future[bool]]) -> int:
+    def _claim_into(self, pool: ThreadPoolExecutor, inflight: dict[Future[bool], int]) -> int:
+        """Hand due rows to free workers; each worker claims its row itself, so claiming
+        overlaps the other workers' calls to Slack."""
         free = self.workers - len(inflight)
         if free <= 0:
             return 0
+        busy = set(inflight.values())
         with self.sessions() as session:
-            candidates = claims.due_ids(session, now=utcnow(), limit=free * 2)
+            candidates = claims.due_ids(session, now=utcnow(), limit=free + len(busy))
         started = 0
         for row_id in candidates:
             if started >= free:
                 break
-            with self.sessions.begin() as session:
-                claimed = claims.claim(session, row_id, now=utcnow())
-            if claimed is None:
+            if row_id in busy:
                 continue
-            future = pool.submit(self._work, claimed)
+            future = pool.submit(self._claim_and_work, row_id)
             future.add_done_callback(lambda _f: self._wake.set())
-            inflight.add(future)
+            inflight[future] = row_id
             started += 1
         return started
 
@@ -187,13 +198,22 @@ class Deliverer:
                 self._clients[token] = make_delivery_client(self.api_url, token, self.timeout)
             return self._clients[token]
 
+    def _claim_and_work(self, row_id: int) -> bool:
+        try:
+            with self._writes, self.sessions.begin() as session:
+                claimed = claims.claim(session, row_id, now=utcnow())
+        except Exception:
+            logger.exception("outbox #%s: claim failed", row_id)
+            return False
+        return self._work(claimed) if claimed is not None else False
+
     def _work(self, claimed: Claimed) -> bool:
         try:
             client = self._client(claimed.team_id, claimed.enterprise_id)
             outcome: Outcome = (
                 Refused("workspace_not_installed") if client is None else deliver(client, claimed)
             )
-            with self.sessions.begin() as session:
+            with self._writes, self.sessions.begin() as session:
                 return self._settle(session, claimed, outcome, utcnow())
         except Exception:
             # The claim stays; once stale it is taken over (in doubt) by any deliverer.

@@ -40,6 +40,9 @@ CHANNEL_PACE = timedelta(seconds=1.05)
 # A gate further ahead than this was set by a clock that has since moved back: ignore it.
 MAX_PACE_AHEAD = CHANNEL_PACE * 3
 MAX_RETRY_AFTER = timedelta(hours=1)
+# A claim this recent means a deliverer is sending it now; the rows behind it will be due.
+ACTIVE_CLAIM = timedelta(seconds=30)
+BUSY_RECHECK = timedelta(seconds=0.2)
 HISTORY_METHODS = ("conversations.history", "conversations.replies")
 
 _counter = itertools.count(1)
@@ -72,8 +75,14 @@ def _claimable(row: Any, now: datetime) -> ColumnElement[bool]:
     return or_(row.claimed_by.is_(None), row.claimed_at < now - STALE_CLAIM)
 
 
+# Built once: a fresh alias per query would defeat SQLAlchemy's statement cache, and the
+# claim loop builds these for every row.
+_OLDER = aliased(OutboxMessage, name="older")
+_PARENT = aliased(OutboxMessage, name="parent")
+
+
 def _older_in_lane(row: Any) -> Any:
-    older = aliased(OutboxMessage)
+    older = _OLDER
     return exists().where(
         older.team_id == row.team_id,
         older.channel == row.channel,
@@ -83,7 +92,7 @@ def _older_in_lane(row: Any) -> Any:
 
 
 def _parent_ready(row: Any) -> ColumnElement[bool]:
-    parent = aliased(OutboxMessage)
+    parent = _PARENT
     return or_(
         row.parent_key.is_(None),
         exists().where(
@@ -117,18 +126,22 @@ def due_ids(session: Session, *, now: datetime, limit: int) -> list[int]:
 
 
 def next_due(session: Session, *, now: datetime) -> datetime | None:
-    """When the next claimable row falls due (paced, backed off or rate-limited rows)."""
+    """When a row may next be claimable: the earliest paced, backed-off or rate-limited row,
+    or very soon while another deliverer is sending (the rows behind its claims follow)."""
     row = OutboxMessage
+    busy = session.scalar(
+        select(row.id)
+        .where(
+            row.state == OutboxState.PENDING,
+            row.claimed_by.is_not(None),
+            row.claimed_at > now - ACTIVE_CLAIM,
+        )
+        .limit(1)
+    )
+    if busy is not None:
+        return now + BUSY_RECHECK
     return session.scalar(
         select(row.not_before).where(*_eligible(row, now)).order_by(row.not_before).limit(1)
-    )
-
-
-def _ensure_gate(session: Session, team_id: str, gate: str, now: datetime) -> None:
-    session.execute(
-        upsert_insert(session, OutboxGate)
-        .values(team_id=team_id, gate=gate, open_at=now)
-        .on_conflict_do_nothing(index_elements=["team_id", "gate"])
     )
 
 
@@ -146,34 +159,34 @@ def _gate_closed_until(
 def push_gate(session: Session, team_id: str, gate: str, until: datetime) -> None:
     """Keep ``gate`` closed until at least ``until`` (or reset one set by a clock since
     moved back)."""
-    _ensure_gate(session, team_id, gate, until)
+    table = OutboxGate.__table__
+    insert = upsert_insert(session, OutboxGate).values(team_id=team_id, gate=gate, open_at=until)
     session.execute(
-        update(OutboxGate)
-        .where(
-            OutboxGate.team_id == team_id,
-            OutboxGate.gate == gate,
-            or_(OutboxGate.open_at < until, OutboxGate.open_at > until + MAX_RETRY_AFTER),
+        insert.on_conflict_do_update(
+            index_elements=["team_id", "gate"],
+            set_={"open_at": insert.excluded.open_at},
+            where=or_(table.c.open_at < until, table.c.open_at > until + MAX_RETRY_AFTER),
         )
-        .values(open_at=until)
-        .execution_options(synchronize_session=False)
     )
 
 
 def _claim_pace(session: Session, team_id: str, channel: str, now: datetime) -> datetime | None:
     """Take the channel's one-per-second slot; None when won, else when it opens."""
     gate = f"channel:{channel}"
-    _ensure_gate(session, team_id, gate, now)
+    table = OutboxGate.__table__
+    insert = upsert_insert(session, OutboxGate).values(
+        team_id=team_id, gate=gate, open_at=now + CHANNEL_PACE
+    )
+    # One statement: create the gate, or move it if it is open (or set by a clock that has
+    # since moved back); a row comes back only to the caller that took the slot.
     won = session.execute(
-        update(OutboxGate)
-        .where(
-            OutboxGate.team_id == team_id,
-            OutboxGate.gate == gate,
-            or_(OutboxGate.open_at <= now, OutboxGate.open_at > now + MAX_PACE_AHEAD),
-        )
-        .values(open_at=now + CHANNEL_PACE)
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    if won == 1:
+        insert.on_conflict_do_update(
+            index_elements=["team_id", "gate"],
+            set_={"open_at": insert.excluded.open_at},
+            where=or_(table.c.open_at <= now, table.c.open_at > now + MAX_PACE_AHEAD),
+        ).returning(table.c.id)
+    ).first()
+    if won is not None:
         return None
     return _gate_closed_until(session, team_id, gate, now, MAX_PACE_AHEAD) or now
 
@@ -206,7 +219,7 @@ def claim(session: Session, row_id: int, *, now: datetime) -> Claimed | None:
     """Claim row ``row_id`` and its gates; None if someone else has it or it must wait."""
     row = OutboxMessage
     token = claim_token()
-    won = session.execute(
+    message = session.scalars(
         update(row)
         .where(row.id == row_id, *_eligible(row, now))
         .values(
@@ -215,12 +228,11 @@ def claim(session: Session, row_id: int, *, now: datetime) -> Claimed | None:
             # A live claim being taken over means its deliverer may have sent it already.
             in_doubt=or_(row.in_doubt, row.claimed_by.is_not(None)),
         )
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    if won != 1:
+        .returning(row)
+        .execution_options(synchronize_session=False, populate_existing=True)
+    ).first()
+    if message is None:
         return None
-    message = session.get(OutboxMessage, row_id, populate_existing=True)
-    assert message is not None
     if message.method == UPDATE and _newer_update_pending(session, message):
         message.state = OutboxState.SUPERSEDED
         message.last_error = "superseded by a later update"
@@ -232,11 +244,19 @@ def claim(session: Session, row_id: int, *, now: datetime) -> Claimed | None:
     gates = [f"method:{message.method}"]
     if message.in_doubt and message.method == POST:
         gates += [f"method:{name}" for name in HISTORY_METHODS]
-    for gate in gates:
-        until = _gate_closed_until(session, message.team_id, gate, now, MAX_RETRY_AFTER)
-        if until is not None:
-            _release(session, row_id, token, until)
-            return None
+    closed = list(
+        session.scalars(
+            select(OutboxGate.open_at).where(
+                OutboxGate.team_id == message.team_id,
+                OutboxGate.gate.in_(gates),
+                OutboxGate.open_at > now,
+                OutboxGate.open_at <= now + MAX_RETRY_AFTER,
+            )
+        )
+    )
+    if closed:
+        _release(session, row_id, token, max(closed))
+        return None
     if message.method == POST and args.get("channel"):
         until = _claim_pace(session, message.team_id, str(args["channel"]), now)
         if until is not None:
@@ -285,7 +305,7 @@ def mark_sent(
     session: Session, claimed: Claimed, *, channel: str | None, ts: str | None, now: datetime
 ) -> bool:
     """Record Slack's answer; False if the claim was lost (another deliverer settles it)."""
-    won = session.execute(
+    row = session.scalars(
         update(OutboxMessage)
         .where(*_owned(claimed))
         .values(
@@ -295,12 +315,11 @@ def mark_sent(
             sent_at=now,
             last_error=None,
         )
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    if won != 1:
+        .returning(OutboxMessage)
+        .execution_options(synchronize_session=False, populate_existing=True)
+    ).first()
+    if row is None:
         return False
-    row = session.get(OutboxMessage, claimed.id, populate_existing=True)
-    assert row is not None
     if claimed.method == POST and channel and claimed.args.get("channel"):
         # The next message in this channel waits a full second after this one landed.
         push_gate(session, row.team_id, f"channel:{claimed.args['channel']}", now + CHANNEL_PACE)
