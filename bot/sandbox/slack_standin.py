@@ -64,6 +64,7 @@ class Interference:
     remaining: int
     process: bool = False  # drop/hold: act on the call first (Slack did it; the answer is lost)
     hook: Callable[[Call], None] | None = None
+    channel: str | None = None  # only calls to this channel
 
 
 @dataclass
@@ -216,10 +217,20 @@ class SlackStandin:
         with self._lock:
             self._delays[method] = (seconds, times)
 
-    def drop(self, method: str, *, times: int = 1, after_processing: bool = False) -> None:
-        """Close the connection of the next ``times`` calls without answering; with
-        ``after_processing`` Slack acts on the call first (the answer is what is lost)."""
-        self._interfere(method, Interference("drop", times, process=after_processing))
+    def drop(
+        self,
+        method: str,
+        *,
+        times: int = 1,
+        after_processing: bool = False,
+        channel: str | None = None,
+    ) -> None:
+        """Close the connection of the next ``times`` calls (to ``channel``, if given) without
+        answering; with ``after_processing`` Slack acts on the call first (the answer is
+        what is lost)."""
+        self._interfere(
+            method, Interference("drop", times, process=after_processing, channel=channel)
+        )
 
     def hold(self, method: str, *, times: int = 1, process: bool = False) -> None:
         """Accept the next ``times`` calls and never answer them (until :meth:`stop`); with
@@ -235,11 +246,13 @@ class SlackStandin:
         with self._lock:
             self._interference.setdefault(method, []).append(interference)
 
-    def _take_interference(self, method: str) -> Interference | None:
+    def _take_interference(self, method: str, params: dict[str, Any]) -> Interference | None:
         queue = self._interference.get(method)
         if not queue:
             return None
         found = queue[0]
+        if found.channel is not None and params.get("channel") != found.channel:
+            return None
         found.remaining -= 1
         if found.remaining <= 0:
             queue.pop(0)
@@ -329,7 +342,7 @@ class SlackStandin:
             self.calls.append(call)
             failure = self._take_failure(method)
             pause = self._take_delay(method)
-            interference = self._take_interference(method)
+            interference = self._take_interference(method, params)
         if pause:
             time.sleep(pause)
         if interference is not None and interference.kind in ("drop", "hold"):
