@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, exists, or_, select, update
+from sqlalchemy import ColumnElement, bindparam, exists, or_, select, update
 from sqlalchemy.orm import Session, aliased
 
 from bot.db import upsert_insert
@@ -71,58 +71,69 @@ class Claimed:
     role_id: int | None
 
 
-def _claimable(row: Any, now: datetime) -> ColumnElement[bool]:
-    return or_(row.claimed_by.is_(None), row.claimed_at < now - STALE_CLAIM)
-
-
-# Built once: a fresh alias per query would defeat SQLAlchemy's statement cache, and the
-# claim loop builds these for every row.
+# The claim loop runs these for every row: they are built once, with the moments as bound
+# parameters (``now``; ``stale``, the oldest live claim), so SQLAlchemy reuses their
+# compiled form instead of rebuilding and re-keying the expressions each time.
 _OLDER = aliased(OutboxMessage, name="older")
 _PARENT = aliased(OutboxMessage, name="parent")
 
 
-def _older_in_lane(row: Any) -> Any:
-    older = _OLDER
-    return exists().where(
-        older.team_id == row.team_id,
-        older.channel == row.channel,
-        older.state == OutboxState.PENDING,
-        older.id < row.id,
-    )
-
-
-def _parent_ready(row: Any) -> ColumnElement[bool]:
-    parent = _PARENT
-    return or_(
-        row.parent_key.is_(None),
-        exists().where(
-            parent.team_id == row.team_id,
-            parent.key == row.parent_key,
-            parent.state == OutboxState.SENT,
-        ),
-    )
-
-
-def _eligible(row: Any, now: datetime) -> list[ColumnElement[bool]]:
+def _eligible(row: Any) -> list[ColumnElement[bool]]:
+    older, parent = _OLDER, _PARENT
     return [
         row.state == OutboxState.PENDING,
-        _claimable(row, now),
-        ~_older_in_lane(row),
-        _parent_ready(row),
+        or_(row.claimed_by.is_(None), row.claimed_at < bindparam("stale")),
+        ~exists().where(
+            older.team_id == row.team_id,
+            older.channel == row.channel,
+            older.state == OutboxState.PENDING,
+            older.id < row.id,
+        ),
+        or_(
+            row.parent_key.is_(None),
+            exists().where(
+                parent.team_id == row.team_id,
+                parent.key == row.parent_key,
+                parent.state == OutboxState.SENT,
+            ),
+        ),
     ]
+
+
+DUE_BATCH = 64
+_DUE = (
+    select(OutboxMessage.id)
+    .where(OutboxMessage.not_before <= bindparam("now"), *_eligible(OutboxMessage))
+    .order_by(OutboxMessage.id)
+    .limit(DUE_BATCH)
+)
+_NEXT_DUE = (
+    select(OutboxMessage.not_before)
+    .where(*_eligible(OutboxMessage))
+    .order_by(OutboxMessage.not_before)
+    .limit(1)
+)
+_CLAIM = (
+    update(OutboxMessage)
+    .where(OutboxMessage.id == bindparam("row_id"), *_eligible(OutboxMessage))
+    .values(
+        claimed_by=bindparam("token"),
+        claimed_at=bindparam("now"),
+        # A live claim being taken over means its deliverer may have sent it already.
+        in_doubt=or_(OutboxMessage.in_doubt, OutboxMessage.claimed_by.is_not(None)),
+    )
+    .returning(OutboxMessage)
+    .execution_options(synchronize_session=False, populate_existing=True)
+)
+
+
+def _moments(now: datetime) -> dict[str, datetime]:
+    return {"now": now, "stale": now - STALE_CLAIM}
 
 
 def due_ids(session: Session, *, now: datetime, limit: int) -> list[int]:
     """Rows a deliverer may claim now, oldest first (at most one per lane)."""
-    row = OutboxMessage
-    return list(
-        session.scalars(
-            select(row.id)
-            .where(row.not_before <= now, *_eligible(row, now))
-            .order_by(row.id)
-            .limit(limit)
-        )
-    )
+    return list(session.scalars(_DUE, _moments(now)))[:limit]
 
 
 def next_due(session: Session, *, now: datetime) -> datetime | None:
@@ -140,9 +151,7 @@ def next_due(session: Session, *, now: datetime) -> datetime | None:
     )
     if busy is not None:
         return now + BUSY_RECHECK
-    return session.scalar(
-        select(row.not_before).where(*_eligible(row, now)).order_by(row.not_before).limit(1)
-    )
+    return session.scalar(_NEXT_DUE, _moments(now))
 
 
 def _gate_closed_until(
@@ -217,20 +226,8 @@ def _release(session: Session, row_id: int, token: str, not_before: datetime) ->
 
 def claim(session: Session, row_id: int, *, now: datetime) -> Claimed | None:
     """Claim row ``row_id`` and its gates; None if someone else has it or it must wait."""
-    row = OutboxMessage
     token = claim_token()
-    message = session.scalars(
-        update(row)
-        .where(row.id == row_id, *_eligible(row, now))
-        .values(
-            claimed_by=token,
-            claimed_at=now,
-            # A live claim being taken over means its deliverer may have sent it already.
-            in_doubt=or_(row.in_doubt, row.claimed_by.is_not(None)),
-        )
-        .returning(row)
-        .execution_options(synchronize_session=False, populate_existing=True)
-    ).first()
+    message = session.scalars(_CLAIM, {"row_id": row_id, "token": token, **_moments(now)}).first()
     if message is None:
         return None
     if message.method == UPDATE and _newer_update_pending(session, message):
