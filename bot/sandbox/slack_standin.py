@@ -2,11 +2,10 @@
 
 It records every call (method, parsed body, headers) and keeps just enough state — users,
 channels and their members, posted messages, pins, views — for Tandem's flows to be driven
-end to end without a workspace. Failures are injected per method: an HTTP status (429 with
-``Retry-After``, 5xx), a Slack error such as ``channel_not_found``, a slow answer
-(:meth:`~SlackStandin.delay`), a dropped connection (:meth:`~SlackStandin.drop`), a call held
-open forever (:meth:`~SlackStandin.hold`), or a hook run after Slack acted and before it
-answers (:meth:`~SlackStandin.on_answer`: a test kills the caller there).
+end to end without a workspace. Failures are injected per method (``bot.sandbox.faults``): an
+HTTP status (429 with ``Retry-After``, 5xx), a Slack error such as ``channel_not_found``, a
+slow answer, a dropped connection, a call held open forever, or a hook run after Slack acted
+and before it answers (a test kills the caller there).
 
 Posted messages keep their ``metadata``; ``conversations.history`` and
 ``conversations.replies`` return it with ``include_all_metadata``. The stand-in's ``ts``
@@ -31,6 +30,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl
 
+from bot.sandbox.faults import Faults
+
 TEAM_ID = "T0TANDEM"
 TEAM_NAME = "Acme Talent"
 BOT_USER_ID = "U0TANDEMBOT"
@@ -46,25 +47,6 @@ class Call:
     at: float
     # What the stand-in answered (None while the call is in flight, or for injected failures).
     response: dict[str, Any] | None = None
-
-
-@dataclass
-class Failure:
-    status: int = 200
-    error: str | None = None
-    retry_after: int | None = None
-    remaining: int = 1
-
-
-@dataclass
-class Interference:
-    """A call to treat specially: ``kind`` is ``drop``, ``hold`` or ``hook``."""
-
-    kind: str
-    remaining: int
-    process: bool = False  # drop/hold: act on the call first (Slack did it; the answer is lost)
-    hook: Callable[[Call], None] | None = None
-    channel: str | None = None  # only calls to this channel
 
 
 @dataclass
@@ -99,7 +81,7 @@ def _decode(value: Any) -> Any:
     return value
 
 
-class SlackStandin:
+class SlackStandin(Faults):
     """Start with :meth:`start` (or as a context manager); point ``SLACK_API_URL`` at
     :attr:`api_url`."""
 
@@ -112,9 +94,7 @@ class SlackStandin:
         self.views: dict[str, dict[str, Any]] = {}
         self.home_views: dict[str, dict[str, Any]] = {}
         self.uploads: dict[str, dict[str, Any]] = {}
-        self._failures: dict[str, list[Failure]] = {}
-        self._delays: dict[str, tuple[float, int | None]] = {}
-        self._interference: dict[str, list[Interference]] = {}
+        self._init_faults()
         self._released = threading.Event()
         self._stored_at: dict[tuple[str, str], float] = {}
         self._active = 0
@@ -193,70 +173,6 @@ class SlackStandin:
         channel = StandinChannel(channel_id, name, is_private, set(members or set()))
         self.channels[channel_id] = channel
         return channel
-
-    def fail(
-        self,
-        method: str,
-        *,
-        status: int = 200,
-        error: str | None = None,
-        retry_after: int | None = None,
-        times: int = 1,
-    ) -> None:
-        """Make the next ``times`` calls of ``method`` fail (HTTP status or Slack error)."""
-        if status == 200 and error is None:
-            raise ValueError("give a status or an error")
-        with self._lock:
-            self._failures.setdefault(method, []).append(
-                Failure(status, error, retry_after, remaining=times)
-            )
-
-    def delay(self, method: str, seconds: float, *, times: int | None = None) -> None:
-        """Answer ``method`` only after ``seconds`` (the next ``times`` calls, or all): a slow
-        Slack, to test what happens while a call is in flight."""
-        with self._lock:
-            self._delays[method] = (seconds, times)
-
-    def drop(
-        self,
-        method: str,
-        *,
-        times: int = 1,
-        after_processing: bool = False,
-        channel: str | None = None,
-    ) -> None:
-        """Close the connection of the next ``times`` calls (to ``channel``, if given) without
-        answering; with ``after_processing`` Slack acts on the call first (the answer is
-        what is lost)."""
-        self._interfere(
-            method, Interference("drop", times, process=after_processing, channel=channel)
-        )
-
-    def hold(self, method: str, *, times: int = 1, process: bool = False) -> None:
-        """Accept the next ``times`` calls and never answer them (until :meth:`stop`); with
-        ``process`` Slack has acted on the call."""
-        self._interfere(method, Interference("hold", times, process=process))
-
-    def on_answer(self, method: str, hook: Callable[[Call], None], *, times: int = 1) -> None:
-        """Run ``hook(call)`` after Slack acted on the next ``times`` calls of ``method`` and
-        before the answer is written (a test kills the calling process there)."""
-        self._interfere(method, Interference("hook", times, hook=hook))
-
-    def _interfere(self, method: str, interference: Interference) -> None:
-        with self._lock:
-            self._interference.setdefault(method, []).append(interference)
-
-    def _take_interference(self, method: str, params: dict[str, Any]) -> Interference | None:
-        queue = self._interference.get(method)
-        if not queue:
-            return None
-        found = queue[0]
-        if found.channel is not None and params.get("channel") != found.channel:
-            return None
-        found.remaining -= 1
-        if found.remaining <= 0:
-            queue.pop(0)
-        return found
 
     # -- queries for tests -----------------------------------------------------------------
 
@@ -376,25 +292,6 @@ class SlackStandin:
             interference.hook(call)
         with contextlib.suppress(OSError):
             self._reply(request, 200, body)
-
-    def _take_delay(self, method: str) -> float:
-        seconds, times = self._delays.get(method, (0.0, None))
-        if times is not None:
-            if times <= 1:
-                self._delays.pop(method, None)
-            else:
-                self._delays[method] = (seconds, times - 1)
-        return seconds
-
-    def _take_failure(self, method: str) -> Failure | None:
-        queue = self._failures.get(method)
-        if not queue:
-            return None
-        failure = queue[0]
-        failure.remaining -= 1
-        if failure.remaining <= 0:
-            queue.pop(0)
-        return failure
 
     @staticmethod
     def _reply(

@@ -82,7 +82,7 @@ def retry_brief_posts(ctx: JobContext, now: datetime) -> int:
     return posted
 
 
-@job("send-nudges", every_seconds=60, delivery="at-least-once")
+@job("send-nudges", every_seconds=60, delivery="effectively-once")
 def send_nudges(ctx: JobContext, now: datetime) -> int:
     """Queue every due nudge in the outbox: DMs (one digest per person per hour) and channel
     escalations.

@@ -7,7 +7,8 @@ replicas; SQLite or PostgreSQL) can run at once:
   pending row of its lane — one lane per workspace and channel (a user id for DMs) — so a
   channel's messages go out one at a time, in order;
 * a ``chat.postMessage`` also claims its channel's gate (one message per second per channel)
-  and every call honours its method's gate (Slack's ``Retry-After``);
+  and every call honours its method's gate (Slack's ``Retry-After``), see
+  ``bot.services.outbox_gates``;
 * settling a row (sent, retry later, parked) succeeds only for the claim that holds it.
 
 Taking over a stale claim marks the row ``in_doubt``: the deliverer that held it may have
@@ -27,19 +28,13 @@ from typing import Any
 from sqlalchemy import ColumnElement, bindparam, exists, or_, select, update
 from sqlalchemy.orm import Session, aliased
 
-from bot.db import upsert_insert
-from bot.models import OutboxGate, OutboxMessage, OutboxState
+from bot.models import OutboxMessage, OutboxState
 from bot.services.outbox import CREATE_CHANNEL, PIN, POST, UPDATE, run_sent_hook, sent_parent
+from bot.services.outbox_gates import CHANNEL_PACE, claim_pace, methods_closed_until, push_gate
 
 # A claim older than this is abandoned (its deliverer crashed); longer than one row's worst
 # case: a few Web API calls, each bounded by the deliverer's HTTP timeout.
 STALE_CLAIM = timedelta(minutes=2)
-# Slack allows about one message per second per channel; the margin absorbs clock skew
-# between our processes.
-CHANNEL_PACE = timedelta(seconds=1.05)
-# A gate further ahead than this was set by a clock that has since moved back: ignore it.
-MAX_PACE_AHEAD = CHANNEL_PACE * 3
-MAX_RETRY_AFTER = timedelta(hours=1)
 # A claim this recent means a deliverer is sending it now; the rows behind it will be due.
 ACTIVE_CLAIM = timedelta(seconds=30)
 BUSY_RECHECK = timedelta(seconds=0.2)
@@ -154,52 +149,6 @@ def next_due(session: Session, *, now: datetime) -> datetime | None:
     return session.scalar(_NEXT_DUE, _moments(now))
 
 
-def _gate_closed_until(
-    session: Session, team_id: str, gate: str, now: datetime, ahead: timedelta
-) -> datetime | None:
-    open_at = session.scalar(
-        select(OutboxGate.open_at).where(OutboxGate.team_id == team_id, OutboxGate.gate == gate)
-    )
-    if open_at is None or open_at <= now or open_at > now + ahead:
-        return None
-    return open_at
-
-
-def push_gate(session: Session, team_id: str, gate: str, until: datetime) -> None:
-    """Keep ``gate`` closed until at least ``until`` (or reset one set by a clock since
-    moved back)."""
-    table = OutboxGate.__table__
-    insert = upsert_insert(session, OutboxGate).values(team_id=team_id, gate=gate, open_at=until)
-    session.execute(
-        insert.on_conflict_do_update(
-            index_elements=["team_id", "gate"],
-            set_={"open_at": insert.excluded.open_at},
-            where=or_(table.c.open_at < until, table.c.open_at > until + MAX_RETRY_AFTER),
-        )
-    )
-
-
-def _claim_pace(session: Session, team_id: str, channel: str, now: datetime) -> datetime | None:
-    """Take the channel's one-per-second slot; None when won, else when it opens."""
-    gate = f"channel:{channel}"
-    table = OutboxGate.__table__
-    insert = upsert_insert(session, OutboxGate).values(
-        team_id=team_id, gate=gate, open_at=now + CHANNEL_PACE
-    )
-    # One statement: create the gate, or move it if it is open (or set by a clock that has
-    # since moved back); a row comes back only to the caller that took the slot.
-    won = session.execute(
-        insert.on_conflict_do_update(
-            index_elements=["team_id", "gate"],
-            set_={"open_at": insert.excluded.open_at},
-            where=or_(table.c.open_at <= now, table.c.open_at > now + MAX_PACE_AHEAD),
-        ).returning(table.c.id)
-    ).first()
-    if won is not None:
-        return None
-    return _gate_closed_until(session, team_id, gate, now, MAX_PACE_AHEAD) or now
-
-
 def _arguments(row: OutboxMessage, parent: OutboxMessage | None) -> dict[str, Any]:
     args = dict(row.payload)
     channel = row.channel or (parent.result_channel if parent else None)
@@ -241,21 +190,12 @@ def claim(session: Session, row_id: int, *, now: datetime) -> Claimed | None:
     gates = [f"method:{message.method}"]
     if message.in_doubt and message.method == POST:
         gates += [f"method:{name}" for name in HISTORY_METHODS]
-    closed = list(
-        session.scalars(
-            select(OutboxGate.open_at).where(
-                OutboxGate.team_id == message.team_id,
-                OutboxGate.gate.in_(gates),
-                OutboxGate.open_at > now,
-                OutboxGate.open_at <= now + MAX_RETRY_AFTER,
-            )
-        )
-    )
-    if closed:
-        _release(session, row_id, token, max(closed))
+    closed = methods_closed_until(session, message.team_id, gates, now)
+    if closed is not None:
+        _release(session, row_id, token, closed)
         return None
     if message.method == POST and args.get("channel"):
-        until = _claim_pace(session, message.team_id, str(args["channel"]), now)
+        until = claim_pace(session, message.team_id, str(args["channel"]), now)
         if until is not None:
             _release(session, row_id, token, until)
             return None
