@@ -67,7 +67,7 @@ def run_once(url: str, workers: int, delay: float, lanes: int, per_lane: int) ->
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--workers", type=int, default=8)
+    parser.add_argument("--workers", type=int, default=16)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--delay", type=float, default=0.15)
     parser.add_argument("--lanes", type=int, default=120)

@@ -50,7 +50,7 @@ class Settings(BaseSettings):
     tandem_log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     tandem_http_threads: int = Field(default=16, ge=1, le=256)
     tandem_shutdown_timeout_seconds: int = Field(default=20, ge=1, le=600)
-    tandem_delivery_workers: int = Field(default=8, ge=1, le=64)
+    tandem_delivery_workers: int = Field(default=16, ge=1, le=64)
     tandem_delivery_timeout_seconds: float = Field(default=10.0, gt=0, le=60)
 
     @field_validator("tandem_log_level", mode="before")

@@ -44,7 +44,7 @@ logger = logging.getLogger(__name__)
 
 TokenResolver = Callable[[str, str | None], str | None]
 
-WORKERS = 8
+WORKERS = 16
 HTTP_TIMEOUT_SECONDS = 10.0
 MAX_ATTEMPTS = 8
 BACKOFF_BASE = timedelta(seconds=2)

@@ -53,6 +53,10 @@ def on_sent(kind: str) -> Callable[[SentHook], SentHook]:
     return register
 
 
+def has_sent_hook(kind: str) -> bool:
+    return kind in _HOOKS
+
+
 def run_sent_hook(session: Session, row: OutboxMessage) -> None:
     hook = _HOOKS.get(row.kind)
     if hook is not None:

@@ -26,10 +26,18 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import ColumnElement, bindparam, exists, or_, select, update
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session
 
 from bot.models import OutboxMessage, OutboxState
-from bot.services.outbox import CREATE_CHANNEL, PIN, POST, UPDATE, run_sent_hook, sent_parent
+from bot.services.outbox import (
+    CREATE_CHANNEL,
+    PIN,
+    POST,
+    UPDATE,
+    has_sent_hook,
+    run_sent_hook,
+    sent_parent,
+)
 from bot.services.outbox_gates import CHANNEL_PACE, claim_pace, methods_closed_until, push_gate
 
 # A claim older than this is abandoned (its deliverer crashed); longer than one row's worst
@@ -66,15 +74,16 @@ class Claimed:
     role_id: int | None
 
 
-# The claim loop runs these for every row: they are built once, with the moments as bound
-# parameters (``now``; ``stale``, the oldest live claim), so SQLAlchemy reuses their
-# compiled form instead of rebuilding and re-keying the expressions each time.
-_OLDER = aliased(OutboxMessage, name="older")
-_PARENT = aliased(OutboxMessage, name="parent")
+# The deliverer runs these for every row: they are Core statements built once, with the
+# moments as bound parameters (``now``; ``stale``, the oldest live claim), so SQLAlchemy
+# reuses their compiled form instead of rebuilding, re-keying and ORM-loading each time.
+_ROWS = OutboxMessage.__table__
+_OLDER = _ROWS.alias("older")
+_PARENT = _ROWS.alias("parent")
 
 
-def _eligible(row: Any) -> list[ColumnElement[bool]]:
-    older, parent = _OLDER, _PARENT
+def _eligible(table: Any) -> list[ColumnElement[bool]]:
+    row, older, parent = table.c, _OLDER.c, _PARENT.c
     return [
         row.state == OutboxState.PENDING,
         or_(row.claimed_by.is_(None), row.claimed_at < bindparam("stale")),
@@ -97,28 +106,65 @@ def _eligible(row: Any) -> list[ColumnElement[bool]]:
 
 DUE_BATCH = 64
 _DUE = (
-    select(OutboxMessage.id)
-    .where(OutboxMessage.not_before <= bindparam("now"), *_eligible(OutboxMessage))
-    .order_by(OutboxMessage.id)
+    select(_ROWS.c.id)
+    .where(_ROWS.c.not_before <= bindparam("now"), *_eligible(_ROWS))
+    .order_by(_ROWS.c.id)
     .limit(DUE_BATCH)
 )
 _NEXT_DUE = (
-    select(OutboxMessage.not_before)
-    .where(*_eligible(OutboxMessage))
-    .order_by(OutboxMessage.not_before)
+    select(_ROWS.c.not_before).where(*_eligible(_ROWS)).order_by(_ROWS.c.not_before).limit(1)
+)
+_BUSY = (
+    select(_ROWS.c.id)
+    .where(
+        _ROWS.c.state == OutboxState.PENDING,
+        _ROWS.c.claimed_by.is_not(None),
+        _ROWS.c.claimed_at > bindparam("active"),
+    )
     .limit(1)
 )
 _CLAIM = (
-    update(OutboxMessage)
-    .where(OutboxMessage.id == bindparam("row_id"), *_eligible(OutboxMessage))
+    update(_ROWS)
+    .where(_ROWS.c.id == bindparam("row_id"), *_eligible(_ROWS))
     .values(
         claimed_by=bindparam("token"),
         claimed_at=bindparam("now"),
         # A live claim being taken over means its deliverer may have sent it already.
-        in_doubt=or_(OutboxMessage.in_doubt, OutboxMessage.claimed_by.is_not(None)),
+        in_doubt=or_(_ROWS.c.in_doubt, _ROWS.c.claimed_by.is_not(None)),
     )
-    .returning(OutboxMessage)
-    .execution_options(synchronize_session=False, populate_existing=True)
+    .returning(*_ROWS.c)
+)
+_PARENT_ANSWER = (
+    select(_ROWS.c.result_channel, _ROWS.c.result_ts)
+    .where(
+        _ROWS.c.team_id == bindparam("team_id"),
+        _ROWS.c.key == bindparam("key"),
+        _ROWS.c.state == OutboxState.SENT,
+    )
+    .order_by(_ROWS.c.id.desc())
+    .limit(1)
+)
+_OWNED = [
+    _ROWS.c.id == bindparam("row_id"),
+    _ROWS.c.claimed_by == bindparam("token"),
+    _ROWS.c.state == OutboxState.PENDING,
+]
+_RELEASE = (
+    update(_ROWS)
+    .where(*_OWNED)
+    .values(claimed_by=None, claimed_at=None, not_before=bindparam("later"))
+)
+_MARK_SENT = (
+    update(_ROWS)
+    .where(*_OWNED)
+    .values(
+        state=OutboxState.SENT,
+        result_channel=bindparam("answer_channel"),
+        result_ts=bindparam("answer_ts"),
+        sent_at=bindparam("now"),
+        last_error=None,
+    )
+    .returning(_ROWS.c.team_id, _ROWS.c.key, _ROWS.c.kind)
 )
 
 
@@ -134,22 +180,13 @@ def due_ids(session: Session, *, now: datetime, limit: int) -> list[int]:
 def next_due(session: Session, *, now: datetime) -> datetime | None:
     """When a row may next be claimable: the earliest paced, backed-off or rate-limited row,
     or very soon while another deliverer is sending (the rows behind its claims follow)."""
-    row = OutboxMessage
-    busy = session.scalar(
-        select(row.id)
-        .where(
-            row.state == OutboxState.PENDING,
-            row.claimed_by.is_not(None),
-            row.claimed_at > now - ACTIVE_CLAIM,
-        )
-        .limit(1)
-    )
+    busy = session.scalar(_BUSY, {"active": now - ACTIVE_CLAIM})
     if busy is not None:
         return now + BUSY_RECHECK
     return session.scalar(_NEXT_DUE, _moments(now))
 
 
-def _arguments(row: OutboxMessage, parent: OutboxMessage | None) -> dict[str, Any]:
+def _arguments(row: Any, parent: Any) -> dict[str, Any]:
     args = dict(row.payload)
     channel = row.channel or (parent.result_channel if parent else None)
     if row.method != CREATE_CHANNEL and channel:
@@ -165,26 +202,28 @@ def _arguments(row: OutboxMessage, parent: OutboxMessage | None) -> dict[str, An
 
 
 def _release(session: Session, row_id: int, token: str, not_before: datetime) -> None:
-    session.execute(
-        update(OutboxMessage)
-        .where(OutboxMessage.id == row_id, OutboxMessage.claimed_by == token)
-        .values(claimed_by=None, claimed_at=None, not_before=not_before)
-        .execution_options(synchronize_session=False)
-    )
+    session.execute(_RELEASE, {"row_id": row_id, "token": token, "later": not_before})
 
 
 def claim(session: Session, row_id: int, *, now: datetime) -> Claimed | None:
     """Claim row ``row_id`` and its gates; None if someone else has it or it must wait."""
     token = claim_token()
-    message = session.scalars(_CLAIM, {"row_id": row_id, "token": token, **_moments(now)}).first()
+    message = session.execute(_CLAIM, {"row_id": row_id, "token": token, **_moments(now)}).first()
     if message is None:
         return None
     if message.method == UPDATE and _newer_update_pending(session, message):
-        message.state = OutboxState.SUPERSEDED
-        message.last_error = "superseded by a later update"
+        session.execute(
+            update(_ROWS)
+            .where(_ROWS.c.id == row_id)
+            .values(state=OutboxState.SUPERSEDED, last_error="superseded by a later update")
+        )
         return None
     parent = (
-        sent_parent(session, message.team_id, message.parent_key) if message.parent_key else None
+        session.execute(
+            _PARENT_ANSWER, {"team_id": message.team_id, "key": message.parent_key}
+        ).first()
+        if message.parent_key
+        else None
     )
     args = _arguments(message, parent)
     gates = [f"method:{message.method}"]
@@ -214,7 +253,7 @@ def claim(session: Session, row_id: int, *, now: datetime) -> Claimed | None:
     )
 
 
-def _newer_update_pending(session: Session, message: OutboxMessage) -> bool:
+def _newer_update_pending(session: Session, message: Any) -> bool:
     return bool(
         session.scalar(
             select(OutboxMessage.id)
@@ -242,18 +281,15 @@ def mark_sent(
     session: Session, claimed: Claimed, *, channel: str | None, ts: str | None, now: datetime
 ) -> bool:
     """Record Slack's answer; False if the claim was lost (another deliverer settles it)."""
-    row = session.scalars(
-        update(OutboxMessage)
-        .where(*_owned(claimed))
-        .values(
-            state=OutboxState.SENT,
-            result_channel=channel,
-            result_ts=ts,
-            sent_at=now,
-            last_error=None,
-        )
-        .returning(OutboxMessage)
-        .execution_options(synchronize_session=False, populate_existing=True)
+    row = session.execute(
+        _MARK_SENT,
+        {
+            "row_id": claimed.id,
+            "token": claimed.token,
+            "answer_channel": channel,
+            "answer_ts": ts,
+            "now": now,
+        },
     ).first()
     if row is None:
         return False
@@ -272,7 +308,10 @@ def mark_sent(
             .values(channel=channel)
             .execution_options(synchronize_session=False)
         )
-    run_sent_hook(session, row)
+    if has_sent_hook(row.kind):
+        sent = session.get(OutboxMessage, claimed.id, populate_existing=True)
+        assert sent is not None
+        run_sent_hook(session, sent)
     return True
 
 
