@@ -26,7 +26,6 @@ from bot.manifest import load_manifest
 from bot.sandbox.slack_standin import BOT_USER_ID, SlackStandin
 from bot.scheduler.registry import all_jobs
 from bot.slack.ids import Action, Callback, Command
-from tests.conftest import session_today
 from tests.harness import Tandem
 
 # Declared or handled by Tandem but deliberately not in the story, each with the reason.
@@ -59,6 +58,10 @@ PNG = (
 )
 
 
+# A Wednesday; the story starts the Monday after.
+DEMO_TODAY = datetime(2026, 12, 2, 12, 0, tzinfo=UTC)
+
+
 @dataclass
 class Run:
     result: DemoResult
@@ -68,12 +71,14 @@ class Run:
 
 
 @pytest.fixture(scope="module")
-def run(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest) -> Run:
-    """The demo, played once in this process for every test of this module, from the
-    session's "today" (the demo's own clock then moves through its story)."""
+def run(tmp_path_factory: pytest.TempPathFactory) -> Run:
+    """The demo, played once in this process for every test of this module. It starts from
+    a fixed day: the expectations below name wall times of a week in which London and New
+    York are five hours apart (in the weeks between the US and the UK changing clocks the
+    story, correctly, reads an hour off). The demo's own clock then moves through its story."""
     out, progress = io.StringIO(), io.StringIO()
     html_path = tmp_path_factory.mktemp("demo") / "demo.html"
-    with freeze_time(session_today(request.config), tick=True):
+    with freeze_time(DEMO_TODAY, tick=True):
         result = run_demo(out=out, progress=progress, html_path=html_path)
     print(f"\ntandem demo played in {result.elapsed_seconds:.2f} s")
     return Run(result, out.getvalue(), progress.getvalue(), html_path.read_text("utf-8"))
