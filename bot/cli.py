@@ -9,7 +9,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from bot import __version__
+from bot import __version__, outbox_cli
 from bot.config import (
     ConfigError,
     Settings,
@@ -153,6 +153,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     demo.add_argument("--quiet", action="store_true", help="no progress lines on standard error")
     demo.set_defaults(handler=_cmd_demo, needs_settings=False, log_level="WARNING")
+
+    outbox_cli.add_commands(commands)
 
     manifest = commands.add_parser("manifest", help="print the Slack app manifest")
     manifest.add_argument("--url", help="public base URL, e.g. https://tandem.example.org")

@@ -57,6 +57,8 @@ class Settings(BaseSettings):
     tandem_shutdown_timeout_seconds: int = Field(default=20, ge=1, le=600)
     # A modal must be answered within 3 s: what a request may wait on people look-ups.
     tandem_slack_lookup_budget_seconds: float = Field(default=1.2, gt=0, le=2.5)
+    tandem_delivery_workers: int = Field(default=16, ge=1, le=64)
+    tandem_delivery_timeout_seconds: float = Field(default=10.0, gt=0, le=60)
 
     @field_validator("tandem_log_level", mode="before")
     @classmethod

@@ -2,7 +2,10 @@
 
 SIGTERM (and Ctrl-C) stop things in order: stop accepting requests and let those in flight
 finish, let listener work that runs after ``ack()`` finish, let a scheduled job in flight
-finish, then close the database.
+finish, let the deliverer settle the rows it is sending, then close the database.
+
+Each process runs one background deliverer; the web process wakes it after every commit that
+queued outbox rows, so a click's message leaves at once.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ from bot.db import (
     make_session_factory,
     sqlite_folder_problem,
 )
+from bot.delivery import Deliverer, poke_after_commit
 from bot.failures import one_line, quiet_logging
 from bot.migrate import upgrade_database
 from bot.scheduler.context import JobContext
@@ -75,9 +79,20 @@ class Database:
         return self.engine.url.render_as_string(hide_password=True)
 
 
-def job_context(settings: Settings, database: Database) -> JobContext:
+def job_context(
+    settings: Settings, database: Database, *, deliverer: Deliverer | None = None
+) -> JobContext:
     store = make_installation_store(settings, database.engine) if settings.oauth_enabled else None
-    return JobContext(settings=settings, sessions=database.sessions, installation_store=store)
+    return JobContext(
+        settings=settings, sessions=database.sessions, installation_store=store, deliverer=deliverer
+    )
+
+
+def start_deliverer(settings: Settings, database: Database) -> Deliverer:
+    """The process's background deliverer, woken by every commit that queued a message."""
+    deliverer = job_context(settings, database).new_deliverer().start()
+    poke_after_commit(database.sessions, deliverer.poke)
+    return deliverer
 
 
 def check_bot_token(settings: Settings) -> None:
@@ -151,7 +166,12 @@ def serve(settings: Settings, *, with_scheduler: bool, host: str = "0.0.0.0") ->
             socket_handler.close()
         database.engine.dispose()
         raise
-    scheduler = build_scheduler(job_context(settings, database)) if with_scheduler else None
+    deliverer = start_deliverer(settings, database)
+    scheduler = (
+        build_scheduler(job_context(settings, database, deliverer=deliverer))
+        if with_scheduler
+        else None
+    )
 
     if settings.socket_mode:
         wsgi_app = make_wsgi_app(None, database.engine)
@@ -194,6 +214,7 @@ def serve(settings: Settings, *, with_scheduler: bool, host: str = "0.0.0.0") ->
     listener_executor.shutdown(wait=True)
     if scheduler is not None:
         scheduler.shutdown(wait=True)
+    deliverer.stop(timeout=settings.tandem_shutdown_timeout_seconds)
     database.engine.dispose()
     logger.info("Tandem stopped cleanly")
     return 0
@@ -202,13 +223,15 @@ def serve(settings: Settings, *, with_scheduler: bool, host: str = "0.0.0.0") ->
 def run_scheduler(settings: Settings) -> int:
     """``tandem scheduler``: the scheduler alone, until SIGTERM."""
     database = Database.open(settings)
-    scheduler = build_scheduler(job_context(settings, database))
+    deliverer = start_deliverer(settings, database)
+    scheduler = build_scheduler(job_context(settings, database, deliverer=deliverer))
     scheduler.start()
     stop = _StopSignal()
     stop.install()
     logger.info("Tandem scheduler is up, database %s", database.describe())
     stop.event.wait()
     scheduler.shutdown(wait=True)
+    deliverer.stop(timeout=settings.tandem_shutdown_timeout_seconds)
     database.engine.dispose()
     logger.info("Tandem scheduler stopped cleanly")
     return 0

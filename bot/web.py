@@ -25,6 +25,7 @@ from slack_bolt.request.internals import build_context
 from sqlalchemy import Engine
 
 from bot.db import database_answers
+from bot.delivery.health import outbox_health
 from bot.failures import one_line
 from bot.slack.inbound import Refused, check_request, is_ssl_check, make_verifier
 
@@ -81,7 +82,10 @@ def make_wsgi_app(app: App | None, engine: Engine, *, signing_secret: str | None
         path, method = environ.get("PATH_INFO"), environ.get("REQUEST_METHOD")
         if path == "/healthz" and method in ("GET", "HEAD"):
             healthy = database_answers(engine)
-            body = json.dumps({"ok": healthy, "database": "up" if healthy else "down"}).encode()
+            health = {"ok": healthy, "database": "up" if healthy else "down"}
+            if healthy:
+                health.update(outbox_health(engine))
+            body = json.dumps(health).encode()
             status = "200 OK" if healthy else "503 Service Unavailable"
             start_response(status, [("Content-Type", "application/json")])
             return [body]

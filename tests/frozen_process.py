@@ -6,13 +6,23 @@ checking the signatures of requests signed on the test's clock."""
 
 import sys
 
+import freezegun
 from freezegun import freeze_time
+from freezegun.config import DEFAULT_IGNORE_LIST
 
 # Imported before the clock is frozen: pydantic builds its schemas at import time and must
 # see the real date types, not freezegun's.
 import bot.runtime
 import bot.scheduler.jobs  # noqa: F401
 from bot.cli import main
+
+# freezegun gives real time to any call whose last five frames include an ignored module,
+# and a thread's bottom frame is in ``threading``: a deliverer or scheduler thread would
+# live on the real clock while the request threads live on the test's. This clock only
+# ticks forward (no nested freezes), so threading's and queue's waits may follow it too.
+freezegun.configure(
+    default_ignore_list=[m for m in DEFAULT_IGNORE_LIST if m not in ("threading", "queue")]
+)
 
 if __name__ == "__main__":
     with freeze_time(sys.argv[1], tick=True):

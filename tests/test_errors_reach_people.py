@@ -64,7 +64,7 @@ def test_modal_that_fails_after_ack_tells_the_person_in_a_dm(
     view = opened_view(tandem)
     logs.clear()
     # The note in the brief's thread is posted after the ack; the network drops every try.
-    tandem.standin.fail("chat.postMessage", drop=True, times=3)
+    tandem.standin.drop("chat.postMessage", times=3)
 
     reply = submit(tandem, view, user=RECRUITER, changes={"candidate_name": "Jane Doe"})
 

@@ -137,7 +137,14 @@ def test_url_verification_echoes_challenge(tandem: Tandem) -> None:
 def test_healthz_answers_when_database_is_up(tandem: Tandem) -> None:
     reply = tandem.request("/healthz")
     assert reply.status == 200
-    assert reply.json == {"ok": True, "database": "up"}
+    assert reply.json == {
+        "ok": True,
+        "database": "up",
+        # The outbox's figures (tests/test_outbox.py checks them with rows queued).
+        "outbox_depth": 0,
+        "outbox_oldest_pending_seconds": None,
+        "outbox_failed": 0,
+    }
 
 
 def test_abandoned_claim_is_taken_over_once_stale(db: Database) -> None:

@@ -73,6 +73,7 @@ def test_scopes_and_events_cover_the_product() -> None:
         "groups:history",  # … in private channels (message.groups)
         "pins:write",  # pin the brief
         "im:write",  # DMs to interviewers
+        "im:history",  # find a DM whose send had an unknown outcome before sending it again
         "users:read",  # time zones and away status
         "files:write",  # scorecard chart image
     }

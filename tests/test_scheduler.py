@@ -56,6 +56,7 @@ def test_run_once_runs_every_job_and_purges_old_event_ids(db: Database) -> None:
     results = run_all_once(job_context(settings, db), NOW)
 
     assert sorted(results) == [
+        "deliver-outbox",
         "post-checkins",
         "purge-oauth-states",
         "purge-processed-events",

@@ -70,7 +70,7 @@ class SimulatedClock:
             raise RuntimeError("the simulated clock is not running")
         if when.tzinfo is None:
             raise ValueError("when must be timezone-aware")
-        if when < self.now() - timedelta(seconds=1):
+        if when < self.now() - timedelta(seconds=30):
             raise ValueError(f"time only moves forward: {when} is before {self.now()}")
         if when > self.now():
             self._factory.move_to(when.astimezone(UTC))

@@ -16,6 +16,7 @@ from bot.models.hiring import (
 )
 from bot.models.jobs import JobRun
 from bot.models.nudges import Mute, Nudge, NudgeKind
+from bot.models.outbox import OutboxGate, OutboxMessage, OutboxState
 from bot.models.role import (
     Acknowledgement,
     BriefRevision,
@@ -52,6 +53,9 @@ __all__ = [
     "NudgeKind",
     "Obligation",
     "ObligationKind",
+    "OutboxGate",
+    "OutboxMessage",
+    "OutboxState",
     "Participation",
     "Person",
     "ProcessedEvent",

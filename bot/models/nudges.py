@@ -22,9 +22,9 @@ class Nudge(Base):
     """One rung of a ladder: planned for ``scheduled_for``, not before ``send_after``.
 
     ``send_after`` moves for quiet hours, away statuses, snoozes and the one-DM-per-hour
-    pace; ``scheduled_for`` stays as planned (it is what the message says). A sender claims
-    the row (``claimed_at``) before sending and sets ``sent_at`` after; a claim whose send
-    failed is released, one abandoned by a crash is taken over when stale.
+    pace; ``scheduled_for`` stays as planned (it is what the message says). Sending a rung
+    claims the row (``claimed_at``), writes its outbox row and sets ``sent_at`` in one
+    transaction; the outbox then delivers the message.
     """
 
     __tablename__ = "nudges"
@@ -45,6 +45,11 @@ class Nudge(Base):
     cancel_reason: Mapped[str | None] = mapped_column(String(32))
     message_channel: Mapped[str | None] = mapped_column(String(32))
     message_ts: Mapped[str | None] = mapped_column(String(32))
+    # The outbox row that carries this rung (a digest carries several); ``sent_at`` is when
+    # it was committed there, ``message_channel``/``message_ts`` when Slack accepted it.
+    outbox_id: Mapped[int | None] = mapped_column(
+        ForeignKey("outbox.id", ondelete="SET NULL"), index=True
+    )
 
 
 class Mute(Base):

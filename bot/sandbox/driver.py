@@ -223,6 +223,7 @@ class SandboxApp:
         reply = self.request("/slack/events", body, headers)
         if wait:
             self.executor.wait_idle()
+            self.deliver()
         return reply
 
     # -- Slack-shaped requests -------------------------------------------------------------
@@ -335,6 +336,11 @@ class SandboxApp:
         if self._job_context is None:
             self._job_context = job_context(self.settings, self.database)
         return self._job_context
+
+    def deliver(self) -> int:
+        """Send what the outbox holds now, as ``tandem run``'s deliverer would right after the
+        commit that queued it (synchronously, so what Slack got is known on return)."""
+        return self.job_context().new_deliverer().run_until_idle()
 
     def run_jobs(self, now: datetime | None = None) -> dict[str, int]:
         """Every registered job once, at ``now`` (default: the clock), like a scheduler tick."""

@@ -2,8 +2,15 @@
 
 It records every call (method, parsed body, headers) and keeps just enough state — users,
 channels and their members, posted messages, pins, views — for Tandem's flows to be driven
-end to end without a workspace. Failures are injected per method: an HTTP status (429 with
-``Retry-After``, 5xx) or a Slack error such as ``channel_not_found``.
+end to end without a workspace. Failures are injected per method (``bot.sandbox.faults``): an
+HTTP status (429 with ``Retry-After``, 5xx), a Slack error such as ``channel_not_found``, a
+slow answer, a dropped connection, a call held open forever, or a hook run after Slack acted
+and before it answers (a test kills the caller there).
+
+Posted messages keep their ``metadata``; ``conversations.history`` and
+``conversations.replies`` return it with ``include_all_metadata``. The stand-in's ``ts``
+values are counters, not times, so their ``oldest``/``latest`` bounds are compared with the
+moment (on :attr:`~SlackStandin.clock`) each message was stored.
 
 The app reaches it through ``SLACK_API_URL`` (``standin.api_url``), the same seam a real
 deployment uses, so nothing in Tandem knows it is talking to a stand-in.
@@ -11,8 +18,10 @@ deployment uses, so nothing in Tandem knows it is talking to a stand-in.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import json
+import socket
 import threading
 import time
 from collections.abc import Callable
@@ -20,6 +29,8 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl
+
+from bot.sandbox.faults import Faults
 
 TEAM_ID = "T0TANDEM"
 TEAM_NAME = "Acme Talent"
@@ -36,16 +47,6 @@ class Call:
     at: float
     # What the stand-in answered (None while the call is in flight, or for injected failures).
     response: dict[str, Any] | None = None
-
-
-@dataclass
-class Failure:
-    status: int = 200
-    error: str | None = None
-    retry_after: int | None = None
-    remaining: int = 1
-    # Close the connection without answering, as a network failure mid-call does.
-    drop: bool = False
 
 
 @dataclass
@@ -80,7 +81,7 @@ def _decode(value: Any) -> Any:
     return value
 
 
-class SlackStandin:
+class SlackStandin(Faults):
     """Start with :meth:`start` (or as a context manager); point ``SLACK_API_URL`` at
     :attr:`api_url`."""
 
@@ -93,8 +94,10 @@ class SlackStandin:
         self.views: dict[str, dict[str, Any]] = {}
         self.home_views: dict[str, dict[str, Any]] = {}
         self.uploads: dict[str, dict[str, Any]] = {}
-        self._failures: dict[str, list[Failure]] = {}
-        self._delays: dict[str, tuple[float, int | None]] = {}
+        self._init_faults()
+        self._released = threading.Event()
+        self._stored_at: dict[tuple[str, str], float] = {}
+        self._active = 0
         self._lock = threading.RLock()
         self._ts = itertools.count(1)
         self._ids = itertools.count(1)
@@ -126,6 +129,7 @@ class SlackStandin:
         return self
 
     def stop(self) -> None:
+        self._released.set()  # calls held open get their (late) answer now
         if self._server is not None:
             self._server.shutdown()
             self._server.server_close()
@@ -170,31 +174,6 @@ class SlackStandin:
         self.channels[channel_id] = channel
         return channel
 
-    def fail(
-        self,
-        method: str,
-        *,
-        status: int = 200,
-        error: str | None = None,
-        retry_after: int | None = None,
-        times: int = 1,
-        drop: bool = False,
-    ) -> None:
-        """Make the next ``times`` calls of ``method`` fail (HTTP status, Slack error, or
-        with ``drop`` the connection closed without an answer)."""
-        if status == 200 and error is None and not drop:
-            raise ValueError("give a status, an error or drop")
-        with self._lock:
-            self._failures.setdefault(method, []).append(
-                Failure(status, error, retry_after, remaining=times, drop=drop)
-            )
-
-    def delay(self, method: str, seconds: float, *, times: int | None = None) -> None:
-        """Answer ``method`` only after ``seconds`` (the next ``times`` calls, or all): a slow
-        Slack, to test what happens while a call is in flight."""
-        with self._lock:
-            self._delays[method] = (seconds, times)
-
     # -- queries for tests -----------------------------------------------------------------
 
     def calls_to(self, method: str) -> list[Call]:
@@ -232,7 +211,22 @@ class SlackStandin:
 
     # -- HTTP ------------------------------------------------------------------------------
 
+    @property
+    def active(self) -> int:
+        """Calls being answered right now (a delayed or held call counts until it ends)."""
+        with self._lock:
+            return self._active
+
     def _serve(self, request: BaseHTTPRequestHandler) -> None:
+        with self._lock:
+            self._active += 1
+        try:
+            self._serve_call(request)
+        finally:
+            with self._lock:
+                self._active -= 1
+
+    def _serve_call(self, request: BaseHTTPRequestHandler) -> None:
         length = int(request.headers.get("Content-Length") or 0)
         raw = request.rfile.read(length) if length else b""
         content_type = request.headers.get("Content-Type", "")
@@ -264,14 +258,23 @@ class SlackStandin:
             self.calls.append(call)
             failure = self._take_failure(method)
             pause = self._take_delay(method)
+            interference = self._take_interference(method, params)
         if pause:
             time.sleep(pause)
-        if failure is not None and failure.drop:
+        if interference is not None and interference.kind in ("drop", "hold"):
+            if interference.process:
+                with self._lock:
+                    call.response = self._answer(method, params)
+            if interference.kind == "hold":
+                self._released.wait()
             request.close_connection = True
+            with contextlib.suppress(OSError):
+                request.connection.shutdown(socket.SHUT_RDWR)
             return
         if failure is not None and failure.status != 200:
             extra = {"Retry-After": str(failure.retry_after)} if failure.retry_after else {}
-            self._reply(request, failure.status, {"ok": False, "error": "ratelimited"}, extra)
+            error = failure.error or ("ratelimited" if failure.status == 429 else "internal_error")
+            self._reply(request, failure.status, {"ok": False, "error": error}, extra)
             return
         if failure is not None:
             self._reply(request, 200, {"ok": False, "error": failure.error})
@@ -285,26 +288,10 @@ class SlackStandin:
         with self._lock:
             body = self._answer(method, params)
             call.response = body
-        self._reply(request, 200, body)
-
-    def _take_delay(self, method: str) -> float:
-        seconds, times = self._delays.get(method, (0.0, None))
-        if times is not None:
-            if times <= 1:
-                self._delays.pop(method, None)
-            else:
-                self._delays[method] = (seconds, times - 1)
-        return seconds
-
-    def _take_failure(self, method: str) -> Failure | None:
-        queue = self._failures.get(method)
-        if not queue:
-            return None
-        failure = queue[0]
-        failure.remaining -= 1
-        if failure.remaining <= 0:
-            queue.pop(0)
-        return failure
+        if interference is not None and interference.hook is not None:
+            interference.hook(call)
+        with contextlib.suppress(OSError):
+            self._reply(request, 200, body)
 
     @staticmethod
     def _reply(
@@ -431,6 +418,8 @@ class SlackStandin:
             }
         if method in ("chat.postMessage", "chat.update", "chat.postEphemeral"):
             return self._post(method, p)
+        if method in ("conversations.history", "conversations.replies"):
+            return self._history(method, p)
         if method == "chat.delete":
             self.messages.pop((str(p.get("channel")), str(p.get("ts"))), None)
             return {**ok, "channel": p.get("channel"), "ts": p.get("ts")}
@@ -509,5 +498,51 @@ class SlackStandin:
             "thread_ts": p.get("thread_ts"),
             "user": BOT_USER_ID,
         }
+        if p.get("metadata"):
+            message["metadata"] = _decode(p["metadata"])
         self.messages[(channel_id, ts)] = message
+        self._stored_at[(channel_id, ts)] = self.clock()
         return {"ok": True, "channel": channel_id, "ts": ts, "message": message}
+
+    def _history(self, method: str, p: dict[str, Any]) -> dict[str, Any]:
+        channel_id = str(p.get("channel", ""))
+        # An IM channel ("D" + user id, as conversations.open answers) holds the DMs that
+        # were posted to the user id.
+        keys = {channel_id, channel_id[1:]} if channel_id.startswith("D") else {channel_id}
+        channel = self.channels.get(channel_id)
+        if channel_id[:1] in ("C", "G"):
+            if channel is None:
+                return {"ok": False, "error": "channel_not_found"}
+            if BOT_USER_ID not in channel.members:
+                return {"ok": False, "error": "not_in_channel"}
+        oldest = float(str(p.get("oldest") or 0))
+        latest = float(str(p.get("latest") or "inf"))
+        found = []
+        for key, message in self.messages.items():
+            stored = self._stored_at.get(key, 0.0)
+            if key[0] not in keys or not oldest <= stored <= latest:
+                continue
+            thread_ts = message.get("thread_ts")
+            if method == "conversations.replies":
+                if message["ts"] != p.get("ts") and thread_ts != p.get("ts"):
+                    continue
+            elif thread_ts and thread_ts != message["ts"]:
+                continue  # history shows a thread's parent, not its replies
+            shown = {k: v for k, v in message.items() if k != "metadata"}
+            if message.get("metadata") and str(p.get("include_all_metadata")).lower() in (
+                "1",
+                "true",
+            ):
+                shown["metadata"] = message["metadata"]
+            found.append(shown)
+        found.sort(key=lambda m: float(m["ts"]), reverse=method == "conversations.history")
+        start = int(str(p.get("cursor") or 0))
+        limit = int(str(p.get("limit") or 100))
+        page = found[start : start + limit]
+        more = start + limit < len(found)
+        return {
+            "ok": True,
+            "messages": page,
+            "has_more": more,
+            "response_metadata": {"next_cursor": str(start + limit) if more else ""},
+        }

@@ -1,4 +1,5 @@
-"""What a job needs: sessions, settings and a Web API client for a given workspace."""
+"""What a job needs: sessions, settings, a Web API client for a given workspace, and the
+process's deliverer (when one runs in the background)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from slack_sdk.oauth.installation_store import InstallationStore
 
 from bot.config import Settings
 from bot.db import SessionFactory
+from bot.delivery import Deliverer
 from bot.slack.client import make_web_client
 
 
@@ -21,22 +23,35 @@ class JobContext:
     settings: Settings
     sessions: SessionFactory
     installation_store: InstallationStore | None = None
+    # The process's background deliverer (``tandem run``, ``tandem scheduler``); without one
+    # the ``deliver-outbox`` job delivers in its own thread until the outbox is idle.
+    deliverer: Deliverer | None = None
     _clients: dict[str, WebClient] = field(default_factory=dict)
 
-    def client_for(self, team_id: str, enterprise_id: str | None = None) -> WebClient:
-        """A WebClient with this workspace's bot token, resolved like Bolt resolves it."""
+    def token_for(self, team_id: str, enterprise_id: str | None = None) -> str | None:
+        """The workspace's bot token, resolved like Bolt resolves it; None if not installed."""
         if self.installation_store is None:
             token = self.settings.slack_bot_token
-            if token is None:
-                raise WorkspaceNotInstalled(team_id)
-            key = "single"
-            token_value = token.get_secret_value()
-        else:
-            bot = self.installation_store.find_bot(enterprise_id=enterprise_id, team_id=team_id)
-            if bot is None or not bot.bot_token:
-                raise WorkspaceNotInstalled(team_id)
-            key = f"{enterprise_id}:{team_id}:{bot.bot_token}"
-            token_value = bot.bot_token
-        if key not in self._clients:
-            self._clients[key] = make_web_client(self.settings.slack_api_url, token=token_value)
-        return self._clients[key]
+            return token.get_secret_value() if token is not None else None
+        bot = self.installation_store.find_bot(enterprise_id=enterprise_id, team_id=team_id)
+        return bot.bot_token if bot is not None and bot.bot_token else None
+
+    def client_for(self, team_id: str, enterprise_id: str | None = None) -> WebClient:
+        """A WebClient with this workspace's bot token (for lookups such as ``users.info``;
+        messages go through the outbox)."""
+        token = self.token_for(team_id, enterprise_id)
+        if token is None:
+            raise WorkspaceNotInstalled(team_id)
+        if token not in self._clients:
+            self._clients[token] = make_web_client(self.settings.slack_api_url, token=token)
+        return self._clients[token]
+
+    def new_deliverer(self) -> Deliverer:
+        """A deliverer for this context's database and workspaces (not started)."""
+        return Deliverer(
+            self.sessions,
+            self.token_for,
+            api_url=self.settings.slack_api_url,
+            workers=self.settings.tandem_delivery_workers,
+            timeout=self.settings.tandem_delivery_timeout_seconds,
+        )

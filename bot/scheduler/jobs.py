@@ -19,7 +19,8 @@ from bot.services.nudges import due_recipients
 from bot.services.submissions import purge as purge_view_submissions
 from bot.slack.briefs import PublishStatus, publish_brief
 from bot.slack.checkins import post_checkin, remind_checkin
-from bot.slack.nudges import deliver_dm, deliver_escalations
+from bot.slack.lookups import user_fetcher
+from bot.slack.nudges import queue_dm, queue_escalations
 from bot.slack.reveal import reveal_round
 
 logger = logging.getLogger(__name__)
@@ -111,35 +112,32 @@ def retry_brief_posts(ctx: JobContext, now: datetime) -> int:
     return posted
 
 
-@job("send-nudges", every_seconds=60, delivery="at-least-once")
+@job("send-nudges", every_seconds=60, delivery="effectively-once")
 def send_nudges(ctx: JobContext, now: datetime) -> int:
-    """Send every due nudge: DMs (one digest per person per hour) and channel escalations.
+    """Queue every due nudge in the outbox: DMs (one digest per person per hour) and channel
+    escalations.
 
-    Each nudge is claimed before the Slack call and marked sent after it, so any number of
-    schedulers send it once; a failed send is released and retried. Only a crash between
-    Slack's answer and the commit could repeat one message (hence at-least-once).
+    Exactly once into the outbox: each nudge is claimed, its message queued and the nudge
+    marked sent in one transaction, so any number of schedulers (and crashes) queue it
+    once. Delivery is the outbox's: effectively once (see ``deliver-outbox``).
     """
     with ctx.sessions() as session:
         recipients = due_recipients(session, now=now)
-    sent = 0
-    last_post: dict[str, float] = {}
+    queued = 0
     for team_id, recipient_id in recipients:
         try:
             client = ctx.client_for(team_id)
         except WorkspaceNotInstalled:
             continue
-        sent += deliver_dm(
-            client, ctx.sessions, team_id=team_id, recipient_id=recipient_id, now=now
-        )
-        sent += deliver_escalations(
-            client,
+        queued += queue_dm(
             ctx.sessions,
             team_id=team_id,
-            owner_id=recipient_id,
+            recipient_id=recipient_id,
+            fetch=user_fetcher(client),
             now=now,
-            last_post=last_post,
         )
-    return sent
+        queued += queue_escalations(ctx.sessions, team_id=team_id, owner_id=recipient_id, now=now)
+    return queued
 
 
 @job("reveal-feedback", every_seconds=60, delivery="at-least-once")
@@ -199,3 +197,19 @@ def remind_checkins(ctx: JobContext, now: datetime) -> int:
             continue
         reminded += remind_checkin(client, ctx.sessions, checkin_id, now=now)
     return reminded
+
+
+@job("deliver-outbox", every_seconds=5, delivery="effectively-once", order=1)
+def deliver_outbox(ctx: JobContext, now: datetime) -> int:
+    """Send due outbox rows (after the jobs that queue them); returns how many were sent.
+
+    Effectively once: a row is claimed by a conditional update before the call and marked
+    sent with Slack's answer after it; a post whose outcome is unknown (a timeout, a crash
+    between Slack's answer and the commit) is looked up by its outbox id in the channel's
+    history before it is posted again. In a process with a background deliverer this job
+    only wakes it.
+    """
+    if ctx.deliverer is not None:
+        ctx.deliverer.poke()
+        return 0
+    return ctx.new_deliverer().run_until_idle()

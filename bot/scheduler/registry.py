@@ -10,7 +10,7 @@ from typing import Literal
 from bot.scheduler.context import JobContext
 
 JobFunction = Callable[[JobContext, datetime], int]
-Delivery = Literal["at-most-once", "at-least-once", "idempotent"]
+Delivery = Literal["at-most-once", "at-least-once", "effectively-once", "idempotent"]
 
 
 @dataclass(frozen=True)
@@ -22,13 +22,15 @@ class Job:
     every_seconds: int
     delivery: Delivery
     description: str
+    # Jobs run in (order, name) order: delivery goes last, after the jobs that queue messages.
+    order: int = 0
 
 
 _JOBS: dict[str, Job] = {}
 
 
 def job(
-    name: str, *, every_seconds: int, delivery: Delivery
+    name: str, *, every_seconds: int, delivery: Delivery, order: int = 0
 ) -> Callable[[JobFunction], JobFunction]:
     """Register ``func`` as job ``name`` (stable kebab-case; it appears in logs and claims)."""
 
@@ -36,14 +38,14 @@ def job(
         if name in _JOBS:
             raise ValueError(f"job {name!r} is registered twice")
         description = (func.__doc__ or "").strip().splitlines()[0] if func.__doc__ else name
-        _JOBS[name] = Job(name, func, every_seconds, delivery, description)
+        _JOBS[name] = Job(name, func, every_seconds, delivery, description, order)
         return func
 
     return register
 
 
 def all_jobs() -> list[Job]:
-    """Every registered job, in name order (importing the job modules registers them)."""
+    """Every registered job, in run order (importing the job modules registers them)."""
     import bot.scheduler.jobs  # noqa: F401  (registration happens on import)
 
-    return sorted(_JOBS.values(), key=lambda j: j.name)
+    return sorted(_JOBS.values(), key=lambda j: (j.order, j.name))

@@ -191,19 +191,19 @@ def prepare_escalations(
     return _claim(session, due, now)
 
 
-def mark_sent(
-    session: Session, nudge_ids: list[int], *, channel: str, ts: str, now: datetime
-) -> None:
+def mark_sent(session: Session, nudge_ids: list[int], *, outbox_id: int, now: datetime) -> None:
+    """The nudges' message is in the outbox (row ``outbox_id``), committed with this mark."""
     session.execute(
         update(Nudge)
         .where(Nudge.id.in_(nudge_ids))
-        .values(sent_at=now, message_channel=channel, message_ts=ts)
+        .values(sent_at=now, outbox_id=outbox_id)
         .execution_options(synchronize_session=False)
     )
 
 
 def release(session: Session, prepared: Prepared) -> None:
-    """Undo claims (and the hourly pace) after a failed send, so the next tick retries."""
+    """Undo claims (and the hourly pace) of nudges that cannot be queued yet, so a later tick
+    retries them."""
     ids = [n.id for n in prepared.nudges]
     if ids:
         session.execute(

@@ -1,20 +1,16 @@
-"""Sending nudges: the DM (or digest) to a person, and escalations in the role's channel.
+"""Queueing nudges: the DM (or digest) to a person, and escalations in the role's channel.
 
-Exactly once in practice: each nudge is claimed in the database before the Slack call and
-marked sent after it; a failed call releases the claim so the next tick retries it, and a
-claim abandoned by a crash is taken over after ``STALE_CLAIM``. Only a process dying between
-Slack's answer and our commit could repeat a message (at-least-once in that window).
+Exactly once: each nudge is claimed, its message written to the outbox and the nudge marked
+sent in one transaction, so a crash anywhere leaves either all of it or none; the outbox
+then delivers the message effectively once (``bot.delivery``) and records Slack's ts on the
+nudges it carried (the ``on_sent`` hooks below).
 """
 
 from __future__ import annotations
 
-import logging
-import time as clock_time
 from datetime import datetime, timedelta
 
-from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from bot.blocks.nudges import NudgeItem, escalation_message, nudge_dm
@@ -27,24 +23,23 @@ from bot.models import (
     NudgeKind,
     Obligation,
     ObligationKind,
+    OutboxMessage,
     Role,
     Workspace,
 )
 from bot.services import nudges as nudge_service
+from bot.services import outbox, timeline
 from bot.services import roles as role_service
-from bot.services import timeline
 from bot.services.brief import turnaround_text, working_days
 from bot.services.candidates import candidate_count, label
 from bot.services.interviews import KINDS
 from bot.services.obligations import calendar_for
-from bot.services.people import get_person, refresh_people
+from bot.services.people import UserFetcher, get_person, refresh_people
 from bot.services.timeline import Event
-from bot.slack.lookups import user_fetcher
-
-logger = logging.getLogger(__name__)
 
 STATUS_MAX_AGE = timedelta(hours=1)
-CHANNEL_PACE_SECONDS = 1.0
+DM_KIND = "nudge-dm"
+ESCALATION_KIND = "escalation"
 
 
 def _terms(session: Session, obligation: Obligation, role: Role) -> str:
@@ -90,10 +85,8 @@ def build_item(session: Session, nudge: Nudge, *, in_channel: bool) -> NudgeItem
     )
 
 
-def _record_sent(
-    session: Session, nudges: list[Nudge], *, channel: str, ts: str, now: datetime
-) -> None:
-    nudge_service.mark_sent(session, [n.id for n in nudges], channel=channel, ts=ts, now=now)
+def _record_queued(session: Session, nudges: list[Nudge], *, outbox_id: int, now: datetime) -> None:
+    nudge_service.mark_sent(session, [n.id for n in nudges], outbox_id=outbox_id, now=now)
     for nudge in nudges:
         role = session.get(Role, nudge.role_id)
         assert role is not None
@@ -109,16 +102,33 @@ def _record_sent(
         )
 
 
-def deliver_dm(
-    client: WebClient, sessions: SessionFactory, *, team_id: str, recipient_id: str, now: datetime
+@outbox.on_sent(DM_KIND)
+@outbox.on_sent(ESCALATION_KIND)
+def _store_message(session: Session, row: OutboxMessage) -> None:
+    """Slack accepted the message: keep its channel and ts on the nudges it carried."""
+    session.execute(
+        update(Nudge)
+        .where(Nudge.outbox_id == row.id)
+        .values(message_channel=row.result_channel, message_ts=row.result_ts)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def queue_dm(
+    sessions: SessionFactory,
+    *,
+    team_id: str,
+    recipient_id: str,
+    fetch: UserFetcher,
+    now: datetime,
 ) -> int:
-    """Send the recipient's due DMs as one message; returns how many nudges it carried."""
+    """Queue the recipient's due DMs as one message; returns how many nudges it carries."""
     with sessions.begin() as session:
         refresh_people(
             session,
             team_id=team_id,
             user_ids=[recipient_id],
-            fetch=user_fetcher(client),
+            fetch=fetch,
             now=now,
             max_age=STATUS_MAX_AGE,
         )
@@ -132,32 +142,28 @@ def deliver_dm(
             now=now,
         )
         items = [build_item(session, n, in_channel=False) for n in prepared.nudges]
-    if not items:
-        return 0
-    text, blocks = nudge_dm(items)
-    try:
-        posted = client.chat_postMessage(channel=recipient_id, text=text, blocks=blocks)
-    except SlackApiError as exc:
-        logger.warning(
-            "nudge DM to %s failed (%s); will retry", recipient_id, exc.response.get("error")
+        if not items:
+            return 0
+        text, blocks = nudge_dm(items)
+        roles = {n.role_id for n in prepared.nudges}
+        row = outbox.enqueue(
+            session,
+            team_id=team_id,
+            kind=DM_KIND,
+            method=outbox.POST,
+            channel=recipient_id,
+            payload={"text": text, "blocks": blocks},
+            role_id=roles.pop() if len(roles) == 1 else None,
+            now=now,
         )
-        with sessions.begin() as session:
-            nudge_service.release(session, prepared)
-        return 0
-    with sessions.begin() as session:
-        _record_sent(session, prepared.nudges, channel=posted["channel"], ts=posted["ts"], now=now)
-    return len(prepared.nudges)
+        _record_queued(session, prepared.nudges, outbox_id=row.id, now=now)
+        return len(prepared.nudges)
 
 
-def deliver_escalations(
-    client: WebClient,
-    sessions: SessionFactory,
-    *,
-    team_id: str,
-    owner_id: str,
-    now: datetime,
-    last_post: dict[str, float],
+def queue_escalations(
+    sessions: SessionFactory, *, team_id: str, owner_id: str, now: datetime
 ) -> int:
+    """Queue the owner's due escalations, each a post in its role's channel."""
     with sessions.begin() as session:
         claimed = nudge_service.prepare_escalations(
             session,
@@ -166,31 +172,24 @@ def deliver_escalations(
             calendar=calendar_for(session, team_id, owner_id),
             now=now,
         )
-        items = [build_item(session, n, in_channel=True) for n in claimed]
-    sent = 0
-    for nudge, item in zip(claimed, items, strict=True):
-        if item.channel_id is None:
-            with sessions.begin() as session:
+        queued = 0
+        for nudge in claimed:
+            item = build_item(session, nudge, in_channel=True)
+            if item.channel_id is None:
+                # No channel yet (the brief was never posted): try again on a later tick.
                 nudge_service.release(session, nudge_service.Prepared([nudge]))
-            continue
-        # chat.postMessage allows about one message per second per channel.
-        wait = last_post.get(item.channel_id, 0) + CHANNEL_PACE_SECONDS - clock_time.monotonic()
-        if wait > 0:
-            clock_time.sleep(wait)
-        text, blocks = escalation_message(item)
-        try:
-            posted = client.chat_postMessage(channel=item.channel_id, text=text, blocks=blocks)
-        except SlackApiError as exc:
-            logger.warning(
-                "escalation in %s failed (%s); will retry",
-                item.channel_id,
-                exc.response.get("error"),
+                continue
+            text, blocks = escalation_message(item)
+            row = outbox.enqueue(
+                session,
+                team_id=team_id,
+                kind=ESCALATION_KIND,
+                method=outbox.POST,
+                channel=item.channel_id,
+                payload={"text": text, "blocks": blocks},
+                role_id=nudge.role_id,
+                now=now,
             )
-            with sessions.begin() as session:
-                nudge_service.release(session, nudge_service.Prepared([nudge]))
-            continue
-        last_post[item.channel_id] = clock_time.monotonic()
-        with sessions.begin() as session:
-            _record_sent(session, [nudge], channel=posted["channel"], ts=posted["ts"], now=now)
-        sent += 1
-    return sent
+            _record_queued(session, [nudge], outbox_id=row.id, now=now)
+            queued += 1
+        return queued

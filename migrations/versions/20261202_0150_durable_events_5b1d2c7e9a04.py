@@ -1,7 +1,7 @@
 """durable events: an event whose handling failed is kept with its delivery and retried
 
 Revision ID: 5b1d2c7e9a04
-Revises: 03e4ff1896f4
+Revises: 354672990880
 Create Date: 2026-12-02 01:50:00
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "5b1d2c7e9a04"
-down_revision: str | None = "03e4ff1896f4"
+down_revision: str | None = "354672990880"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
