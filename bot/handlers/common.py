@@ -17,6 +17,7 @@ from bot.db import SessionFactory
 from bot.models import Role, Workspace
 from bot.services import roles as role_service
 from bot.services import submissions
+from bot.services.actors import Actor, SubmittedView
 from bot.services.people import refresh_people
 from bot.services.roles import RoleNotFound
 from bot.slack.lookups import request_user_fetcher
@@ -67,6 +68,24 @@ def open_modal(
             raise
         logger.warning("views.open refused the trigger id: %s", error)
         tell(respond, TRIGGER_EXPIRED)
+
+
+def actor_of(context: BoltContext, client: WebClient) -> Actor:
+    """The person a request is from, with a ``users.info`` bounded by the request's budget
+    (so a use case can check an outsider's admin rights without holding up the answer)."""
+    assert context.team_id is not None and context.user_id is not None
+    budget = context["settings"].tandem_slack_lookup_budget_seconds
+    return Actor(
+        team_id=context.team_id,
+        user_id=context.user_id,
+        fetch=request_user_fetcher(client, budget),
+        enterprise_id=context.enterprise_id,
+    )
+
+
+def submitted_view(view: dict[str, Any]) -> SubmittedView:
+    """What identifies a modal's submission (``BadPayload`` without a view id)."""
+    return SubmittedView(view_id=view_id(view), callback_id=str(view.get("callback_id") or ""))
 
 
 def action_value(body: dict[str, Any]) -> int:

@@ -1,0 +1,65 @@
+"""Rights: who may act on a role (product.md §6), checked by every use case that changes one.
+
+Admin rights come from Slack (``is_admin``/``is_owner`` via ``users.info``), cached on the
+person's row; only outsiders to the role are looked up, within the request's budget.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from bot.models import Role
+from bot.services import roles as role_service
+from bot.services import submissions
+from bot.services.actors import Actor, SubmittedView
+from bot.services.people import refresh_people
+from bot.services.roles import NotAllowed
+
+EDITORS_ONLY = "Only the role's recruiter, hiring manager or a workspace admin can {what}."
+
+
+def is_editor(session: Session, role: Role, actor: Actor, *, now: datetime) -> bool:
+    """Party to the role (recruiter or HM), or a workspace admin."""
+    if actor.user_id in (role.recruiter_id, role.hiring_manager_id):
+        return True
+    person = refresh_people(
+        session, team_id=actor.team_id, user_ids=[actor.user_id], fetch=actor.fetch, now=now
+    ).get(actor.user_id)
+    return role_service.may_edit(role, actor.user_id, person)
+
+
+def role_in_workspace(session: Session, actor: Actor, role_id: int | None) -> Role:
+    """The role if it exists in the actor's workspace; ``RoleNotFound`` otherwise (an id from
+    another workspace, forged or stale, is simply not there)."""
+    if role_id is None:
+        raise role_service.RoleNotFound("no role id")
+    return role_service.get_role(session, team_id=actor.team_id, role_id=role_id)
+
+
+def editable_role(
+    session: Session, actor: Actor, role_id: int | None, *, what: str, now: datetime
+) -> Role:
+    """The role, if the actor may edit it; ``NotAllowed`` (saying who may) otherwise."""
+    role = role_in_workspace(session, actor, role_id)
+    if not is_editor(session, role, actor, now=now):
+        raise NotAllowed(EDITORS_ONLY.format(what=what))
+    return role
+
+
+def claim_submission(session: Session, actor: Actor, view: SubmittedView, *, now: datetime) -> None:
+    """Claim a modal's submission in the transaction that saves it; ``AlreadySubmitted`` when
+    an earlier (or concurrent) submission of the same view was saved."""
+    submissions.claim_view(
+        session,
+        team_id=actor.team_id,
+        view_id=view.view_id,
+        callback_id=view.callback_id,
+        user_id=actor.user_id,
+        now=now,
+    )
+
+
+def was_submitted(session: Session, actor: Actor, view: SubmittedView) -> bool:
+    return submissions.was_submitted(session, team_id=actor.team_id, view_id=view.view_id)
