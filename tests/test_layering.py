@@ -34,8 +34,45 @@ DELIVERY_CALLS = frozenset(
 )
 
 
+# Modules still being moved onto their side of the line (issue 10). Each entry must still
+# break its rule (the test says so when it no longer does): the list only ever shrinks.
+NOT_YET: set[str] = {
+    "handlers/brief_actions.py",
+    "handlers/candidates.py",
+    "handlers/checkins.py",
+    "handlers/common.py",
+    "handlers/feedback.py",
+    "handlers/interviews.py",
+    "handlers/kickoff.py",
+    "slack/briefs.py",
+    "slack/checkins.py",
+    "slack/nudges.py",
+    "slack/reveal.py",
+}
+SENDERS_NOT_YET: set[str] = {
+    "app.py",
+    "handlers/brief_actions.py",
+    "handlers/checkins.py",
+    "handlers/common.py",
+    "handlers/interviews.py",
+    "handlers/kickoff.py",
+    "handlers/revisions.py",
+    "slack/briefs.py",
+    "slack/checkins.py",
+    "slack/reveal.py",
+}
+
+
 def _modules(folder: str) -> list[Path]:
     return sorted((PACKAGE / folder).glob("*.py"))
+
+
+def _check(path: Path, offences: list[str]) -> None:
+    name = str(path.relative_to(PACKAGE))
+    if name in NOT_YET:
+        assert offences, f"{name} keeps the rule now: take it off NOT_YET"
+        pytest.xfail(f"{name} is still being moved: {offences}")
+    assert offences == []
 
 
 def imported(path: Path) -> set[str]:
@@ -70,17 +107,22 @@ def _touches(names: set[str], *roots: str) -> list[str]:
 
 @pytest.mark.parametrize("path", _modules("handlers"), ids=lambda p: p.name)
 def test_a_handler_never_touches_the_database(path: Path) -> None:
-    assert _touches(imported(path), "bot.models", "sqlalchemy") == []
+    _check(path, _touches(imported(path), "bot.models", "sqlalchemy"))
 
 
 @pytest.mark.parametrize("path", _modules("services"), ids=lambda p: p.name)
 def test_a_service_never_talks_to_slack(path: Path) -> None:
-    assert _touches(imported(path), "slack_sdk", "slack_bolt", "bot.slack", "bot.delivery") == []
+    # ``bot.slack.ids`` (block and action ids) is a table of names, not a way to Slack.
+    offences = _touches(imported(path), "slack_sdk", "slack_bolt", "bot.delivery", "bot.handlers")
+    offences += [
+        n for n in _touches(imported(path), "bot.slack") if not n.startswith("bot.slack.ids")
+    ]
+    _check(path, offences)
 
 
 @pytest.mark.parametrize("path", _modules("slack"), ids=lambda p: p.name)
 def test_bot_slack_is_plumbing(path: Path) -> None:
-    assert _touches(imported(path), "bot.models", "sqlalchemy", "bot.db") == []
+    _check(path, _touches(imported(path), "bot.models", "sqlalchemy", "bot.db"))
 
 
 def test_only_the_deliverer_sends() -> None:
@@ -90,7 +132,12 @@ def test_only_the_deliverer_sends() -> None:
         if "delivery" not in path.relative_to(PACKAGE).parts
         and "sandbox" not in path.relative_to(PACKAGE).parts
     }
-    assert {path: calls for path, calls in senders.items() if calls} == {}
+    offending = {path: calls for path, calls in senders.items() if calls}
+    stale = {p for p in SENDERS_NOT_YET if f"bot/{p}" not in offending}
+    assert not stale, f"these send nothing themselves now: take them off SENDERS_NOT_YET: {stale}"
+    assert {
+        p: c for p, c in offending.items() if p.removeprefix("bot/") not in SENDERS_NOT_YET
+    } == {}
 
 
 def test_the_checks_can_fail(tmp_path: Path) -> None:

@@ -9,11 +9,6 @@ from sqlalchemy import DateTime, Dialect, MetaData
 from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.types import TypeDecorator
 
-# Every id column is an INTEGER: 32-bit on PostgreSQL. An id from a request (a button value,
-# private_metadata, a picked option) beyond this cannot name a row, and a query with it would
-# fail on PostgreSQL (NumericValueOutOfRange) and on SQLite (OverflowError) alike.
-MAX_ROW_ID = 2**31 - 1
-
 # Deterministic constraint names keep autogenerate and downgrades stable on both databases.
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",

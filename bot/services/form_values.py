@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from datetime import time
 
-from bot.models.base import MAX_ROW_ID
+from bot.row_ids import MAX_ROW_ID
 
 _DIGITS = re.compile(r"[0-9]{1,10}")
 _CLOCK_TIME = re.compile(r"([01][0-9]|2[0-3]):([0-5][0-9])")

@@ -11,7 +11,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, Field, ValidationError
 
-from bot.models.base import MAX_ROW_ID
+from bot.row_ids import MAX_ROW_ID
 from bot.services.form_values import row_id
 
 RowId = Annotated[int, Field(strict=True, gt=0, le=MAX_ROW_ID)]
