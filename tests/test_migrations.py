@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -11,9 +12,10 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Engine, inspect
 
-from bot.db import make_engine
+from bot.db import make_engine, make_session_factory
 from bot.migrate import current_revisions, downgrade_database, head_revisions, upgrade_database
-from bot.models import Base
+from bot.models import Base, BriefRevision, Candidate, CheckIn, Interview, Role
+from bot.services import message_keys, outbox
 from tests.conftest import BACKENDS, PostgresDatabases
 
 
@@ -87,3 +89,106 @@ def test_concurrent_upgrades_do_not_race(empty_engine: Engine) -> None:
     assert errors == []
     assert current_revisions(empty_engine) == head_revisions()
     assert _differences(empty_engine) == []
+
+
+def test_messages_posted_before_the_outbox_get_their_keys(empty_engine: Engine) -> None:
+    """A brief, change message, interview note and check-in posted before the outbox get a
+    sent row with their key, so an update or a thread reply finds them (data only: the
+    models match the schema on both sides of this migration)."""
+    upgrade_database(empty_engine, "5b1d2c7e9a04")
+    at = datetime(2026, 11, 30, 15, 0, tzinfo=UTC)
+    sessions = make_session_factory(empty_engine)
+    with sessions.begin() as session:
+        role = Role(
+            team_id="T1",
+            title="Chef",
+            recruiter_id="UREC",
+            hiring_manager_id="UHM",
+            created_by="UREC",
+            created_at=at,
+            channel_id="C1",
+            brief_ts="111.000100",
+        )
+        bare = Role(
+            team_id="T1",
+            title="No channel yet",
+            recruiter_id="UREC",
+            hiring_manager_id="UHM",
+            created_by="UREC",
+            created_at=at,
+        )
+        session.add_all([role, bare])
+        session.flush()
+        revision = BriefRevision(
+            team_id="T1",
+            role_id=role.id,
+            number=2,
+            content={},
+            created_by="UHM",
+            created_at=at,
+            change_message_ts="222.000200",
+        )
+        candidate = Candidate(
+            team_id="T1",
+            role_id=role.id,
+            initials="A.B.",
+            source="referral",
+            stage="new",
+            created_by="UREC",
+            created_at=at,
+            updated_at=at,
+        )
+        session.add_all([revision, candidate])
+        session.flush()
+        interview = Interview(
+            team_id="T1",
+            role_id=role.id,
+            candidate_id=candidate.id,
+            revision_id=revision.id,
+            kind="technical",
+            starts_at=at,
+            ends_at=at,
+            logged_by="UREC",
+            logger_tz="UTC",
+            created_at=at,
+            note_ts="333.000300",
+        )
+        checkin = CheckIn(
+            team_id="T1",
+            role_id=role.id,
+            week="2026-W49",
+            scheduled_for=at,
+            posted_at=at,
+            channel_id="C1",
+            message_ts="444.000400",
+        )
+        session.add_all([interview, checkin])
+        session.flush()
+        ids = {"role": role.id, "bare": bare.id, "interview": interview.id, "checkin": checkin.id}
+
+    upgrade_database(empty_engine)
+
+    with sessions() as session:
+        found = {
+            key: (row.result_channel, row.result_ts)
+            for key in [
+                message_keys.role_channel(ids["role"]),
+                message_keys.brief(ids["role"]),
+                message_keys.change_message(ids["role"], 2),
+                message_keys.interview_note(ids["interview"]),
+                message_keys.checkin(ids["checkin"]),
+                message_keys.brief(ids["bare"]),
+            ]
+            if (row := outbox.sent_parent(session, "T1", key)) is not None
+        }
+    assert found == {
+        message_keys.role_channel(ids["role"]): ("C1", None),
+        message_keys.brief(ids["role"]): ("C1", "111.000100"),
+        message_keys.change_message(ids["role"], 2): ("C1", "222.000200"),
+        message_keys.interview_note(ids["interview"]): ("C1", "333.000300"),
+        message_keys.checkin(ids["checkin"]): ("C1", "444.000400"),
+    }
+
+    downgrade_database(empty_engine, "5b1d2c7e9a04")
+    with sessions() as session:
+        assert outbox.sent_parent(session, "T1", message_keys.brief(ids["role"])) is None
