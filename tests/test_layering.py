@@ -49,8 +49,13 @@ NOT_YET: set[str] = {
     "slack/nudges.py",
     "slack/reveal.py",
 }
+# Sends that answer the person's own request, like ``respond``: not caused by a change.
+TRIGGER_BOUND = {
+    # The error handler's last word to the person whose request failed, when the request
+    # has no response_url: it must not depend on the database, which may be what failed.
+    "app.py": {"chat_postMessage"},
+}
 SENDERS_NOT_YET: set[str] = {
-    "app.py",
     "handlers/brief_actions.py",
     "handlers/checkins.py",
     "handlers/common.py",
@@ -127,7 +132,10 @@ def test_bot_slack_is_plumbing(path: Path) -> None:
 
 def test_only_the_deliverer_sends() -> None:
     senders = {
-        str(path.relative_to(PACKAGE.parent)): sorted(called_attributes(path) & DELIVERY_CALLS)
+        str(path.relative_to(PACKAGE.parent)): sorted(
+            called_attributes(path)
+            & DELIVERY_CALLS - TRIGGER_BOUND.get(str(path.relative_to(PACKAGE)), set())
+        )
         for path in sorted(PACKAGE.rglob("*.py"))
         if "delivery" not in path.relative_to(PACKAGE).parts
         and "sandbox" not in path.relative_to(PACKAGE).parts
