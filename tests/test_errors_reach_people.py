@@ -14,9 +14,9 @@ from bot.handlers.common import TRIGGER_EXPIRED
 from bot.models import ProcessedEvent
 from bot.slack.ids import Action
 from tests import slack_requests as sr
+from tests.clock import advance_clock_to
 from tests.harness import Tandem
 from tests.hiring_flow import dms_to, press, start_role
-from tests.clock import advance_clock_to
 from tests.kickoff_flow import HM, RECRUITER, add_people, only_role
 from tests.modals import opened_view, submit
 
