@@ -1,46 +1,33 @@
-"""*Add candidate* and *Move candidate* (buttons on the brief, and their modals)."""
+"""*Add candidate* and *Move candidate* (buttons on the brief, and their modals), and the
+candidate picker's suggestions. Each listener parses the request and calls one use case of
+``bot.services.candidate_cases``."""
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
-from sqlalchemy.orm import Session
 
-from bot.blocks.hiring import (
-    add_candidate_modal,
-    candidate_note,
-    candidate_options,
-    move_candidate_modal,
-    move_note,
-)
-from bot.blocks.kickoff import message_view
 from bot.clock import utcnow
 from bot.db import SessionFactory
 from bot.handlers.common import (
-    EDITORS_ONLY,
     NOT_HERE,
-    claim_submission,
-    full_names_in_channels,
-    may_edit_role,
-    open_for_editors,
-    role_from_view,
-    thread_note,
+    action_value,
+    actor_of,
+    modal_update,
+    open_or_tell,
+    submitted_view,
+    tell,
 )
-from bot.models import CandidateStage, Role
-from bot.services import candidates as candidate_service
-from bot.services import hiring_forms, pipeline
-from bot.services.candidates import CandidateNotFound, label
-from bot.services.form_values import row_id
-from bot.services.roles import NotAllowed, RoleNotFound
+from bot.services import candidate_cases
+from bot.services.candidates import CandidateNotFound
+from bot.services.errors import NotAllowed, RoleNotFound
+from bot.services.hiring_forms import FormErrors
 from bot.services.submissions import AlreadySubmitted
 from bot.slack.forms import read_values
 from bot.slack.ids import Action, Callback, Suggestion
-from bot.slack.metadata import BadPayload
-
-logger = logging.getLogger(__name__)
+from bot.slack.metadata import BadPayload, parse_metadata
 
 
 def handle_add_candidate_button(
@@ -52,15 +39,17 @@ def handle_add_candidate_button(
     sessions: SessionFactory,
 ) -> None:
     ack()
-    open_for_editors(
-        body,
-        client,
-        context,
-        respond,
-        sessions,
-        what="add candidates",
-        build=lambda session, role: add_candidate_modal(role.id, role.title),
-    )
+    try:
+        view = candidate_cases.open_add_candidate(
+            sessions, actor_of(context, client), action_value(body), now=utcnow()
+        )
+    except (BadPayload, RoleNotFound):
+        tell(respond, NOT_HERE)
+        return
+    except NotAllowed as exc:
+        tell(respond, str(exc))
+        return
+    open_or_tell(client, body, respond, view)
 
 
 def handle_move_candidate_button(
@@ -71,13 +60,18 @@ def handle_move_candidate_button(
     respond: Respond,
     sessions: SessionFactory,
 ) -> None:
-    def build(session: Session, role: Role) -> dict[str, Any] | str:
-        if not candidate_service.has_candidates(session, role):
-            return "This role has no candidates yet — use *Add candidate* first."
-        return move_candidate_modal(role.id)
-
     ack()
-    open_for_editors(body, client, context, respond, sessions, what="move candidates", build=build)
+    try:
+        outcome = candidate_cases.open_move_candidate(
+            sessions, actor_of(context, client), action_value(body), now=utcnow()
+        )
+    except (BadPayload, RoleNotFound):
+        tell(respond, NOT_HERE)
+        return
+    except NotAllowed as exc:
+        tell(respond, str(exc))
+        return
+    open_or_tell(client, body, respond, outcome)
 
 
 def handle_add_candidate(
@@ -87,38 +81,28 @@ def handle_add_candidate(
     context: BoltContext,
     sessions: SessionFactory,
 ) -> None:
-    form = hiring_forms.check_candidate(read_values(view))
-    if not form.ok:
-        ack(response_action="errors", errors=form.errors)
-        return
-    assert form.candidate is not None and context.user_id is not None
-    now = utcnow()
     try:
-        with sessions.begin() as session:
-            role = role_from_view(session, view, context)
-            if not may_edit_role(session, role, client, context):
-                raise NotAllowed(EDITORS_ONLY.format(what="add candidates"))
-            claim_submission(session, view, context)
-            candidate = pipeline.add_candidate(
-                session, role=role, new=form.candidate, actor_id=context.user_id, now=now
-            )
-            note = candidate_note(
-                label(candidate, full_names=full_names_in_channels(session, role.team_id)),
-                candidate.source,
-                candidate.stage,
-                context.user_id,
-            )
+        candidate_cases.add_candidate(
+            sessions,
+            actor_of(context, client),
+            submitted_view(view),
+            role_id=parse_metadata(view.get("private_metadata")).role,
+            values=read_values(view),
+            now=utcnow(),
+        )
+    except FormErrors as exc:
+        ack(response_action="errors", errors=exc.errors)
+        return
     except (BadPayload, RoleNotFound):
-        ack(response_action="update", view=message_view("Add candidate", NOT_HERE))
+        ack(**modal_update("Add candidate", NOT_HERE))
         return
     except NotAllowed as exc:
-        ack(response_action="update", view=message_view("Add candidate", str(exc)))
+        ack(**modal_update("Add candidate", str(exc)))
         return
     except AlreadySubmitted:
         ack()  # the first submission added the candidate and closes the modal
         return
     ack()
-    thread_note(client, role, *note)
 
 
 def handle_move_candidate(
@@ -128,58 +112,28 @@ def handle_move_candidate(
     context: BoltContext,
     sessions: SessionFactory,
 ) -> None:
-    values = read_values(view)
-    candidate_id = row_id(values.get(hiring_forms.CANDIDATE))
-    raw_stage = values.get(hiring_forms.STAGE) or ""
-    errors = {}
-    if candidate_id is None:
-        errors[hiring_forms.CANDIDATE] = "Pick the candidate."
-    if raw_stage not in {s.value for s in CandidateStage}:
-        errors[hiring_forms.STAGE] = "Pick the stage."
-    if errors:
-        ack(response_action="errors", errors=errors)
-        return
-    assert candidate_id is not None and context.user_id is not None
     try:
-        with sessions.begin() as session:
-            role = role_from_view(session, view, context)
-            if not may_edit_role(session, role, client, context):
-                raise NotAllowed(EDITORS_ONLY.format(what="move candidates"))
-            candidate = candidate_service.get_candidate(
-                session, team_id=role.team_id, role_id=role.id, candidate_id=candidate_id
-            )
-            claim_submission(session, view, context)
-            change = pipeline.move_candidate(
-                session,
-                role=role,
-                candidate=candidate,
-                to_stage=CandidateStage(raw_stage),
-                actor_id=context.user_id,
-                now=utcnow(),
-            )
-            if change is None:
-                ack(
-                    response_action="errors",
-                    errors={hiring_forms.STAGE: "The candidate is already at this stage."},
-                )
-                return
-            note = move_note(
-                label(candidate, full_names=full_names_in_channels(session, role.team_id)),
-                change.from_stage,
-                change.to_stage,
-                context.user_id,
-            )
+        candidate_cases.move_candidate(
+            sessions,
+            actor_of(context, client),
+            submitted_view(view),
+            role_id=parse_metadata(view.get("private_metadata")).role,
+            values=read_values(view),
+            now=utcnow(),
+        )
+    except FormErrors as exc:
+        ack(response_action="errors", errors=exc.errors)
+        return
     except (BadPayload, RoleNotFound, CandidateNotFound):
-        ack(response_action="update", view=message_view("Move candidate", NOT_HERE))
+        ack(**modal_update("Move candidate", NOT_HERE))
         return
     except NotAllowed as exc:
-        ack(response_action="update", view=message_view("Move candidate", str(exc)))
+        ack(**modal_update("Move candidate", str(exc)))
         return
     except AlreadySubmitted:
         ack()
         return
     ack()
-    thread_note(client, role, *note)
 
 
 def handle_candidate_options(
@@ -189,27 +143,23 @@ def handle_candidate_options(
     context: BoltContext,
     sessions: SessionFactory,
 ) -> None:
-    """The candidate picker's options as the person types: candidates of the modal's role
-    only, and only for someone who may edit that role. ``private_metadata`` comes back from
-    the client, so the role is looked up in this workspace and the right is checked again."""
+    """The candidate picker's options as the person types. ``private_metadata`` comes back
+    from the client, so the use case looks the role up in this workspace and checks the
+    right again."""
     view = body.get("view") or {}
-    typed = str(body.get("value") or "")
     try:
-        with sessions.begin() as session:
-            role = role_from_view(session, view, context)
-            if not may_edit_role(session, role, client, context):
-                ack(options=[])
-                return
-            found = candidate_service.search_candidates(
-                session,
-                role,
-                typed,
-                active_only=view.get("callback_id") == Callback.LOG_INTERVIEW,
-            )
-            options = candidate_options(found)
-    except (BadPayload, RoleNotFound):
+        role_id = parse_metadata(view.get("private_metadata")).role
+    except BadPayload:
         ack(options=[])
         return
+    options = candidate_cases.candidate_suggestions(
+        sessions,
+        actor_of(context, client),
+        role_id=role_id,
+        typed=str(body.get("value") or ""),
+        active_only=view.get("callback_id") == Callback.LOG_INTERVIEW,
+        now=utcnow(),
+    )
     ack(options=options)
 
 

@@ -12,6 +12,7 @@ from slack_sdk.errors import SlackApiError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.blocks.kickoff import message_view
 from bot.clock import utcnow
 from bot.db import SessionFactory
 from bot.models import Role, Workspace
@@ -194,3 +195,18 @@ def claim_submission(session: Session, view: dict[str, Any], context: BoltContex
 
 def already_submitted(session: Session, view: dict[str, Any], context: BoltContext) -> bool:
     return submissions.was_submitted(session, team_id=context.team_id or "", view_id=view_id(view))
+
+
+def open_or_tell(
+    client: WebClient, body: dict[str, Any], respond: Respond, outcome: dict[str, Any] | str
+) -> None:
+    """Open the modal a use case built, or say privately the text it returned instead."""
+    if isinstance(outcome, str):
+        tell(respond, outcome)
+        return
+    open_modal(client, body, respond, outcome)
+
+
+def modal_update(title: str, text: str) -> dict[str, Any]:
+    """An ``ack`` that replaces a submitted modal with a message (why it was not saved)."""
+    return {"response_action": "update", "view": message_view(title, text)}

@@ -14,14 +14,13 @@ from bot.services.brief_posts import BRIEF_POST_RETRY_AFTER, roles_awaiting_brie
 from bot.services.checkins import due_checkins, due_reminder_checkins
 from bot.services.events import due_retries as due_event_retries
 from bot.services.events import purge_processed_events
-from bot.services.feedback import unrevealed_interviews
 from bot.services.nudges import due_recipients
+from bot.services.reveals import reveal_due
 from bot.services.submissions import purge as purge_view_submissions
 from bot.slack.briefs import PublishStatus, publish_brief
 from bot.slack.checkins import post_checkin, remind_checkin
 from bot.slack.lookups import user_fetcher
 from bot.slack.nudges import queue_dm, queue_escalations
-from bot.slack.reveal import reveal_round
 
 logger = logging.getLogger(__name__)
 
@@ -140,25 +139,18 @@ def send_nudges(ctx: JobContext, now: datetime) -> int:
     return queued
 
 
-@job("reveal-feedback", every_seconds=60, delivery="at-least-once")
+@job("reveal-feedback", every_seconds=60, delivery="effectively-once")
 def reveal_feedback(ctx: JobContext, now: datetime) -> int:
-    """Post each round's recommendations together once all are in or the due time passed.
+    """Reveal each round's recommendations together once all are in or the due time passed.
 
-    The reveal is claimed on the interview row (``revealed_at``); a failed post gives the
-    claim back for the next tick.
+    Effectively once: the reveal is claimed on the interview row (``revealed_at``) in the
+    transaction that queues its post in the outbox, so a round is revealed once and its post
+    is delivered by ``deliver-outbox`` (retried, never lost). Workspaces without a bot token
+    wait for a later tick.
     """
-    with ctx.sessions() as session:
-        waiting = [(i.team_id, i.id) for i in unrevealed_interviews(session, now=now)]
-    revealed = 0
-    for team_id, interview_id in waiting:
-        try:
-            client = ctx.client_for(team_id)
-        except WorkspaceNotInstalled:
-            continue
-        revealed += reveal_round(
-            client, ctx.sessions, team_id=team_id, interview_id=interview_id, now=now
-        )
-    return revealed
+    return reveal_due(
+        ctx.sessions, now=now, installed=lambda team_id: ctx.token_for(team_id) is not None
+    )
 
 
 @job("post-checkins", every_seconds=60, delivery="at-least-once")

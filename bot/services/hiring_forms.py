@@ -24,6 +24,14 @@ INTERVIEWERS = "interviewers"
 MAX_INTERVIEW = timedelta(hours=8)
 
 
+class FormErrors(Exception):
+    """A modal's input was refused; ``errors`` (by block id) are shown next to the fields."""
+
+    def __init__(self, errors: dict[str, str]) -> None:
+        super().__init__(", ".join(errors))
+        self.errors = errors
+
+
 @dataclass
 class Checked:
     errors: dict[str, str] = field(default_factory=dict)

@@ -11,13 +11,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from bot.models import Candidate, Interview, Obligation, ObligationKind, Role
+from bot.models import Candidate, Interview, Obligation, ObligationKind, OutboxMessage, Role
+from bot.services import message_keys, outbox, timeline
 from bot.services import obligations as obligation_service
 from bot.services import roles as role_service
-from bot.services import timeline
 from bot.services.obligations import calendar_for
 from bot.services.timeline import Event
 from bot.services.working_time import WorkCalendar, due_after
@@ -31,6 +31,26 @@ KINDS = {
     "culture": "Values interview",
     "other": "Interview",
 }
+
+
+# The interview's note in the brief's thread (``message_keys.interview_note``), and its edits.
+NOTE_KIND = "interview-note"
+NOTE_UPDATE_KIND = "interview-note-update"
+
+
+@outbox.on_sent(NOTE_KIND)
+def _store_note_ts(session: Session, row: OutboxMessage) -> None:
+    """Slack has the interview's note: keep its ts on the interview (registered here, with
+    the interviews, so every process that delivers knows it)."""
+    tail = (row.key or "").rsplit(":", 1)[-1]
+    if not tail.isdigit() or row.key != message_keys.interview_note(int(tail)):
+        return
+    session.execute(
+        update(Interview)
+        .where(Interview.id == int(tail), Interview.team_id == row.team_id)
+        .values(note_ts=row.result_ts)
+        .execution_options(synchronize_session=False)
+    )
 
 
 class InterviewNotFound(Exception):
