@@ -16,6 +16,7 @@ from typing import Any
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from bot.services.brief_posts import MAX_NAME_ATTEMPTS, channel_name_variant
 from bot.services.outbox import CREATE_CHANNEL, POST, UPDATE
 from bot.services.outbox_claims import Claimed
 
@@ -238,10 +239,27 @@ def look_in_history(client: WebClient, claimed: Claimed) -> Outcome | None:
     return None
 
 
+def create_channel(client: WebClient, args: dict[str, Any]) -> Outcome:
+    """``conversations.create`` under the row's name or, while Slack says ``name_taken``, the
+    next free one (``hire-x-2``, ``hire-x-3`` …): a taken name is not worth parking a role's
+    whole brief for."""
+    base = str(args.get("name") or "")
+    outcome: Outcome = Refused("invalid_name_required")
+    for attempt in range(MAX_NAME_ATTEMPTS):
+        outcome = call(
+            client, CREATE_CHANNEL, {**args, "name": channel_name_variant(base, attempt)}
+        )
+        if not (isinstance(outcome, Refused) and outcome.error == "name_taken"):
+            return outcome
+    return outcome
+
+
 def deliver(client: WebClient, claimed: Claimed) -> Outcome:
     """Send one claimed row: posts carry their outbox id in message metadata, so a post whose
     outcome was unknown is found in the channel instead of being posted twice."""
     args = dict(claimed.args)
+    if claimed.method == CREATE_CHANNEL:
+        return create_channel(client, args)
     if claimed.method == POST:
         args["metadata"] = {"event_type": EVENT_TYPE, "event_payload": {"outbox_id": claimed.id}}
         if claimed.in_doubt:
