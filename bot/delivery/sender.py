@@ -239,18 +239,56 @@ def look_in_history(client: WebClient, claimed: Claimed) -> Outcome | None:
     return None
 
 
-def create_channel(client: WebClient, args: dict[str, Any]) -> Outcome:
+def find_created_channel(client: WebClient, name: str) -> Outcome | None:
+    """The channel an earlier, unanswered ``conversations.create`` made, if it is there: named
+    ``name``, with Tandem as its only member (the invitations wait for the creation)."""
+    cursor: str | None = None
+    try:
+        for _ in range(MAX_HISTORY_PAGES):
+            page = client.conversations_list(
+                types="public_channel,private_channel",
+                exclude_archived=True,
+                limit=1000,
+                cursor=cursor,
+            )
+            for channel in page.get("channels") or []:
+                if (
+                    channel.get("name") == name
+                    and channel.get("is_member")
+                    and channel.get("num_members") == 1
+                ):
+                    return Sent(str(channel["id"]), None, found_in_history=True)
+            cursor = (page.get("response_metadata") or {}).get("next_cursor") or None
+            if not cursor:
+                return None
+    except SlackApiError as exc:
+        outcome = classify("conversations.list", exc, {})
+        if isinstance(outcome, RateLimited):
+            return RateLimited(outcome.method, outcome.retry_after, in_doubt=True)
+        if isinstance(outcome, Retry):
+            return Retry(f"channel check: {outcome.error}", in_doubt=True)
+        return None  # Slack will not let us look: a second name is the lesser evil
+    except Exception as exc:
+        return Retry(f"channel check: {type(exc).__name__}: {exc}", in_doubt=True)
+    return None
+
+
+def create_channel(client: WebClient, args: dict[str, Any], *, in_doubt: bool) -> Outcome:
     """``conversations.create`` under the row's name or, while Slack says ``name_taken``, the
     next free one (``hire-x-2``, ``hire-x-3`` …): a taken name is not worth parking a role's
-    whole brief for."""
+    whole brief for. After an unknown outcome a taken name may be the channel the lost
+    attempt made: it is looked for before the next name is tried."""
     base = str(args.get("name") or "")
     outcome: Outcome = Refused("invalid_name_required")
     for attempt in range(MAX_NAME_ATTEMPTS):
-        outcome = call(
-            client, CREATE_CHANNEL, {**args, "name": channel_name_variant(base, attempt)}
-        )
+        name = channel_name_variant(base, attempt)
+        outcome = call(client, CREATE_CHANNEL, {**args, "name": name})
         if not (isinstance(outcome, Refused) and outcome.error == "name_taken"):
             return outcome
+        if in_doubt:
+            found = find_created_channel(client, name)
+            if found is not None:
+                return found
     return outcome
 
 
@@ -259,7 +297,7 @@ def deliver(client: WebClient, claimed: Claimed) -> Outcome:
     outcome was unknown is found in the channel instead of being posted twice."""
     args = dict(claimed.args)
     if claimed.method == CREATE_CHANNEL:
-        return create_channel(client, args)
+        return create_channel(client, args, in_doubt=claimed.in_doubt)
     if claimed.method == POST:
         args["metadata"] = {"event_type": EVENT_TYPE, "event_payload": {"outbox_id": claimed.id}}
         if claimed.in_doubt:
