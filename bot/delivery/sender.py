@@ -17,7 +17,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.services.brief_posts import MAX_NAME_ATTEMPTS, channel_name_variant
-from bot.services.outbox import CREATE_CHANNEL, POST, UPDATE
+from bot.services.outbox import CREATE_CHANNEL, INVITE, POST, UPDATE
 from bot.services.outbox_claims import Claimed
 
 logger = logging.getLogger(__name__)
@@ -273,6 +273,40 @@ def find_created_channel(client: WebClient, name: str) -> Outcome | None:
     return None
 
 
+# A refusal that names one of the people invited: the others are invited one by one.
+PER_USER_INVITE_ERRORS = frozenset(
+    {
+        "cant_invite",
+        "cant_invite_self",
+        "user_not_found",
+        "user_is_restricted",
+        "user_is_deactivated",
+        "ura_max_channels",
+        "failed_for_some_users",
+    }
+)
+
+
+def invite(client: WebClient, args: dict[str, Any]) -> Outcome:
+    """``conversations.invite`` of everyone at once; when Slack refuses because of one of
+    them, each person on their own, so one refusal never keeps the others out (the refused
+    are logged). A transient failure on the way makes the whole row try again (those
+    already in answer ``already_in_channel``, which counts as done)."""
+    users = [u for u in str(args.get("users") or "").split(",") if u]
+    outcome = call(client, INVITE, args)
+    if len(users) < 2 or not (
+        isinstance(outcome, Refused) and outcome.error in PER_USER_INVITE_ERRORS
+    ):
+        return outcome
+    for user_id in users:
+        single = call(client, INVITE, {**args, "users": user_id})
+        if isinstance(single, Refused):
+            logger.info("could not invite %s to %s: %s", user_id, args.get("channel"), single.error)
+        elif not isinstance(single, Sent):
+            return single
+    return Sent(args.get("channel"), None)
+
+
 def create_channel(client: WebClient, args: dict[str, Any], *, in_doubt: bool) -> Outcome:
     """``conversations.create`` under the row's name or, while Slack says ``name_taken``, the
     next free one (``hire-x-2``, ``hire-x-3`` …): a taken name is not worth parking a role's
@@ -298,6 +332,8 @@ def deliver(client: WebClient, claimed: Claimed) -> Outcome:
     args = dict(claimed.args)
     if claimed.method == CREATE_CHANNEL:
         return create_channel(client, args, in_doubt=claimed.in_doubt)
+    if claimed.method == INVITE:
+        return invite(client, args)
     if claimed.method == POST:
         args["metadata"] = {"event_type": EVENT_TYPE, "event_payload": {"outbox_id": claimed.id}}
         if claimed.in_doubt:

@@ -150,4 +150,6 @@ def _panel_invited(session: Session, row: OutboxMessage) -> None:
     role = session.get(Role, row.role_id) if row.role_id is not None else None
     if role is not None:
         at = row.sent_at or row.created_at
-        timeline.record(session, role, Event.PANEL_INVITED, at=at, invited=[row.payload["users"]])
+        timeline.record(
+            session, role, Event.PANEL_INVITED, at=at, invited=str(row.payload["users"]).split(",")
+        )

@@ -6,8 +6,8 @@ for its ``parent_key``):
 * the channel: ``conversations.create`` (``key=role_channel``; a taken name is retried
   with the next one by the deliverer), or ``conversations.join`` of a public channel Tandem
   is not in yet — or nothing, when Tandem is already there;
-* one ``conversations.invite`` per person (recruiter, HM, panel), so one refusal never
-  keeps the others out;
+* the ``conversations.invite`` of the recruiter, HM and panel (one refusal never keeps
+  the others out: the deliverer then invites them one by one);
 * the brief (``key=brief``) and its pin.
 
 Every later change to the brief is a ``chat.update`` of ``key=brief`` (pending ones
@@ -98,17 +98,17 @@ def queue_invites(
     target: dict[str, Any] | None = None,
     kind: str = KIND_INVITE,
 ) -> int:
-    """One ``conversations.invite`` per person: Slack refusing one (``cant_invite``,
-    ``user_not_found``) parks only that row."""
+    """One ``conversations.invite`` of everyone; the deliverer invites them one by one when
+    Slack refuses one of them (``cant_invite``, ``user_not_found``), so the others get in."""
     wanted = list(dict.fromkeys(u for u in user_ids if u))
-    for user_id in wanted:
+    if wanted:
         _enqueue(
             session,
             role,
             now=now,
             kind=kind,
             method=outbox.INVITE,
-            payload={"users": user_id},
+            payload={"users": ",".join(wanted)},
             **(target or _channel_target(role)),
         )
     return len(wanted)
