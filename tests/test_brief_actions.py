@@ -236,19 +236,30 @@ def test_another_workspace_cannot_see_or_change_the_role(tandem: Tandem, role_id
         role_service.get_role(session, team_id=sr.OTHER_TEAM_ID, role_id=role_id)
 
 
-def test_retry_job_posts_a_brief_slack_refused(tandem: Tandem) -> None:
+def test_a_refused_brief_waits_for_post_again_and_is_posted_once(tandem: Tandem) -> None:
+    """Slack will not take the brief (the outbox parks it): no job posts it blindly again;
+    the recruiter is told once, and *Post brief again* delivers it into the same channel."""
     add_people(tandem.standin)
     tandem.standin.fail("chat.postMessage", error="channel_not_found")
     Kickoff(tandem).start().complete()
-    assert only_role(tandem).brief_ts is None
+    role = only_role(tandem)
+    assert role.brief_ts is None and role.brief_post_error == "channel_not_found"
+    [dm] = tandem.standin.posted(RECRUITER)
+    button = dm["blocks"][-1]["elements"][0]
+    assert button["action_id"] == Action.POST_AGAIN
 
     context = job_context(tandem.settings, tandem.database)
-    soon = datetime.now(UTC) + timedelta(seconds=30)
-    assert run_all_once(context, soon)["retry-brief-posts"] == 0  # backing off
-    later = datetime.now(UTC) + timedelta(minutes=3)
-    assert run_all_once(context, later)["retry-brief-posts"] == 1
+    run_all_once(context, datetime.now(UTC) + timedelta(minutes=3))
+    assert only_role(tandem).brief_ts is None
+    assert len(tandem.standin.posted(RECRUITER)) == 1  # told once
+
+    answer = hiring_flow.press(
+        tandem, RECRUITER, Action.POST_AGAIN, button["value"], channel_id=f"D{RECRUITER}"
+    )
+    assert answer is not None and "posting the brief again" in answer
     role = only_role(tandem)
-    assert role.brief_ts is not None
-    assert run_all_once(context, later + timedelta(minutes=5))["retry-brief-posts"] == 0
+    assert role.brief_ts is not None and role.brief_post_error is None
+    assert [m["ts"] for m in tandem.standin.posted(role.channel_id)] == [role.brief_ts]
+    assert (role.channel_id, role.brief_ts) in tandem.standin.pins
     # One channel, however many attempts.
     assert len(tandem.standin.calls_to("conversations.create")) == 1

@@ -46,10 +46,12 @@ def test_button_that_fails_after_ack_tells_the_person_privately(
 ) -> None:
     role_id = start_role(tandem)
     logs.clear()
-    # Agreeing updates the pinned brief after the ack; Slack refuses that update.
-    tandem.standin.fail("chat.update", error="internal_error")
+    # *Edit brief* opens its modal after the ack; Slack refuses that views.open. (The brief's
+    # own update after *Agree* is an outbox row now: a refusal there no longer fails the
+    # listener, the outbox retries it.)
+    tandem.standin.fail("views.open", error="internal_error")
 
-    said = press(tandem, HM, Action.AGREE, str(role_id))
+    said = press(tandem, HM, Action.EDIT, str(role_id))
 
     assert said == FAILED_AFTER_ACK
     answer = tandem.standin.last("response_url").params

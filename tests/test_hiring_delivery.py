@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from bot.models import Candidate, Interview, OutboxMessage, OutboxState, Role
+from bot.models import Candidate, Interview, OutboxMessage, OutboxState
 from bot.runtime import Database
 from bot.sandbox.slack_standin import SlackStandin
 from bot.services import message_keys
@@ -219,29 +219,25 @@ def test_a_repeated_submission_queues_no_second_note(tandem: Tandem) -> None:
 
 
 def test_a_note_waits_for_the_brief_it_replies_to(tandem: Tandem) -> None:
-    """A note queued while the brief is not posted yet leaves once the brief is out."""
+    """A note queued while the brief is not posted yet leaves once the brief is out, as a
+    reply in its thread."""
+    tandem.standin.fail("chat.postMessage", status=503, times=1)  # the brief's first try
     role_id = begin_role(tandem)
-    with tandem.database.sessions.begin() as session:
-        session.execute(
-            OutboxMessage.__table__.delete().where(OutboxMessage.key == message_keys.brief(role_id))
-        )
-        role = session.get(Role, role_id)
-        assert role is not None
-        brief_ts, role.brief_ts = role.brief_ts, None
+    with tandem.database.sessions() as session:
+        brief_row = session.scalars(
+            select(OutboxMessage).where(OutboxMessage.key == message_keys.brief(role_id))
+        ).one()
+    assert brief_row.state == OutboxState.PENDING and brief_row.attempts == 1
     add_candidate(tandem, role_id, "Ann Lee", RECRUITER)
     [row] = _rows(tandem, "thread-note")
     assert row.state == OutboxState.PENDING and row.channel is None
-    with tandem.database.sessions.begin() as session:
-        role = session.get(Role, role_id)
-        assert role is not None
-        role.brief_ts = brief_ts
-    add_candidate(tandem, role_id, "Bo Chen", RECRUITER)  # adopts the posted brief
+
+    advance_clock_to(datetime.now(UTC) + timedelta(minutes=1))  # past the brief's backoff
     tandem.deliver()
-    notes = [m for m in tandem.standin.posted(only_role(tandem).channel_id) if m.get("thread_ts")]
-    assert [("A.L." in m["text"], "B.C." in m["text"]) for m in notes[-2:]] == [
-        (True, False),
-        (False, True),
-    ]
+    role = only_role(tandem)
+    assert role.brief_ts is not None
+    [note] = [m for m in tandem.standin.posted(role.channel_id) if m.get("thread_ts")]
+    assert note["thread_ts"] == role.brief_ts and "A.L." in note["text"]
 
 
 @pytest.mark.parametrize("click", ["log an interview", "complete a round"])

@@ -62,7 +62,6 @@ def test_run_once_runs_every_job_and_purges_old_event_ids(db: Database) -> None:
         "purge-processed-events",
         "purge-view-submissions",
         "remind-checkins",
-        "retry-brief-posts",
         "retry-events",
         "reveal-feedback",
         "send-nudges",

@@ -282,11 +282,12 @@ def acknowledgement_blocks(acknowledgements: list[Acknowledgement]) -> list[dict
 def post_failed_message(
     role: Role, channel_hint: str, error: str
 ) -> tuple[str, list[dict[str, Any]]]:
-    """DM to the person who submitted the kickoff when Slack refused to post the brief."""
+    """DM to the recruiter (and whoever ran the kickoff) when Slack refused the brief's
+    channel or post: what Slack said, and a button to try again once it is fixed."""
     text = (
         f":warning: *{escape_mrkdwn(role.title)}* is saved, but Slack refused to post its brief "
-        f"{channel_hint} (`{escape_mrkdwn(error)}`). Tandem tries again every few minutes; you can "
-        "also try now."
+        f"{channel_hint} (`{escape_mrkdwn(error)}`). Once that is sorted out, press *Post "
+        "brief again*."
     )
     return text, [
         section(text),
@@ -295,3 +296,12 @@ def post_failed_message(
             "elements": [_button("Post brief again", Action.POST_AGAIN, str(role.id))],
         },
     ]
+
+
+def post_resolved_message(role: Role, channel_id: str) -> tuple[str, list[dict[str, Any]]]:
+    """That DM once the brief is in Slack after all (its button is gone)."""
+    text = (
+        f":white_check_mark: The brief of *{escape_mrkdwn(role.title)}* is posted and pinned "
+        f"in <#{channel_id}>."
+    )
+    return text, [section(text)]

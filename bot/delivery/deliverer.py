@@ -10,7 +10,9 @@ pool; a worker sends it (``bot.delivery.sender``) and settles the row in one tra
 * 5xx, timeouts, connection errors → retried with exponential backoff and jitter, up to
   ``max_attempts``, then parked as failed;
 * errors Slack will never accept → parked at once with the reason; when a person can fix
-  it (Tandem not in the channel, an archived channel) the role's recruiter is told once.
+  it (Tandem not in the channel, an archived channel) the role's recruiter is told once
+  (or the kind's ``on_parked`` hook tells them in its own words, e.g. the brief's DM with
+  *Post brief again*).
 
 Lanes (one per workspace and channel, or person for DMs) keep order: a lane's next row is
 claimed only after the previous one is settled, so delivery is parallel across channels
@@ -259,7 +261,9 @@ class Deliverer:
             error = outcome.error
         logger.warning("outbox #%s (%s) parked: %s", claimed.id, claimed.kind, error)
         row = claims.park(session, claimed, error=error)
-        if row is not None and isinstance(outcome, Refused):
+        if row is None or outbox_service.run_parked_hook(session, row):
+            return False
+        if isinstance(outcome, Refused):
             self._tell_recruiter(session, claimed, outcome.error, now)
         return False
 

@@ -16,7 +16,8 @@ from typing import Any
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.services.outbox import CREATE_CHANNEL, POST, UPDATE
+from bot.services.brief_posts import MAX_NAME_ATTEMPTS, channel_name_variant
+from bot.services.outbox import CREATE_CHANNEL, INVITE, POST, UPDATE
 from bot.services.outbox_claims import Claimed
 
 logger = logging.getLogger(__name__)
@@ -238,10 +239,101 @@ def look_in_history(client: WebClient, claimed: Claimed) -> Outcome | None:
     return None
 
 
+def find_created_channel(client: WebClient, name: str) -> Outcome | None:
+    """The channel an earlier, unanswered ``conversations.create`` made, if it is there: named
+    ``name``, with Tandem as its only member (the invitations wait for the creation)."""
+    cursor: str | None = None
+    try:
+        for _ in range(MAX_HISTORY_PAGES):
+            page = client.conversations_list(
+                types="public_channel,private_channel",
+                exclude_archived=True,
+                limit=1000,
+                cursor=cursor,
+            )
+            for channel in page.get("channels") or []:
+                if (
+                    channel.get("name") == name
+                    and channel.get("is_member")
+                    and channel.get("num_members") == 1
+                ):
+                    return Sent(str(channel["id"]), None, found_in_history=True)
+            cursor = (page.get("response_metadata") or {}).get("next_cursor") or None
+            if not cursor:
+                return None
+    except SlackApiError as exc:
+        outcome = classify("conversations.list", exc, {})
+        if isinstance(outcome, RateLimited):
+            return RateLimited(outcome.method, outcome.retry_after, in_doubt=True)
+        if isinstance(outcome, Retry):
+            return Retry(f"channel check: {outcome.error}", in_doubt=True)
+        return None  # Slack will not let us look: a second name is the lesser evil
+    except Exception as exc:
+        return Retry(f"channel check: {type(exc).__name__}: {exc}", in_doubt=True)
+    return None
+
+
+# A refusal that names one of the people invited: the others are invited one by one.
+PER_USER_INVITE_ERRORS = frozenset(
+    {
+        "cant_invite",
+        "cant_invite_self",
+        "user_not_found",
+        "user_is_restricted",
+        "user_is_deactivated",
+        "ura_max_channels",
+        "failed_for_some_users",
+    }
+)
+
+
+def invite(client: WebClient, args: dict[str, Any]) -> Outcome:
+    """``conversations.invite`` of everyone at once; when Slack refuses because of one of
+    them, each person on their own, so one refusal never keeps the others out (the refused
+    are logged). A transient failure on the way makes the whole row try again (those
+    already in answer ``already_in_channel``, which counts as done)."""
+    users = [u for u in str(args.get("users") or "").split(",") if u]
+    outcome = call(client, INVITE, args)
+    if len(users) < 2 or not (
+        isinstance(outcome, Refused) and outcome.error in PER_USER_INVITE_ERRORS
+    ):
+        return outcome
+    for user_id in users:
+        single = call(client, INVITE, {**args, "users": user_id})
+        if isinstance(single, Refused):
+            logger.info("could not invite %s to %s: %s", user_id, args.get("channel"), single.error)
+        elif not isinstance(single, Sent):
+            return single
+    return Sent(args.get("channel"), None)
+
+
+def create_channel(client: WebClient, args: dict[str, Any], *, in_doubt: bool) -> Outcome:
+    """``conversations.create`` under the row's name or, while Slack says ``name_taken``, the
+    next free one (``hire-x-2``, ``hire-x-3`` …): a taken name is not worth parking a role's
+    whole brief for. After an unknown outcome a taken name may be the channel the lost
+    attempt made: it is looked for before the next name is tried."""
+    base = str(args.get("name") or "")
+    outcome: Outcome = Refused("invalid_name_required")
+    for attempt in range(MAX_NAME_ATTEMPTS):
+        name = channel_name_variant(base, attempt)
+        outcome = call(client, CREATE_CHANNEL, {**args, "name": name})
+        if not (isinstance(outcome, Refused) and outcome.error == "name_taken"):
+            return outcome
+        if in_doubt:
+            found = find_created_channel(client, name)
+            if found is not None:
+                return found
+    return outcome
+
+
 def deliver(client: WebClient, claimed: Claimed) -> Outcome:
     """Send one claimed row: posts carry their outbox id in message metadata, so a post whose
     outcome was unknown is found in the channel instead of being posted twice."""
     args = dict(claimed.args)
+    if claimed.method == CREATE_CHANNEL:
+        return create_channel(client, args, in_doubt=claimed.in_doubt)
+    if claimed.method == INVITE:
+        return invite(client, args)
     if claimed.method == POST:
         args["metadata"] = {"event_type": EVENT_TYPE, "event_payload": {"outbox_id": claimed.id}}
         if claimed.in_doubt:

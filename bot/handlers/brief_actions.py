@@ -1,43 +1,28 @@
 """The buttons on a brief (agree, edit, change plan), in its thread (acknowledge), in the
-submitter's DM (post again), and the hiring-plan modal."""
+recruiter's DM (post again), and the hiring-plan modal. Each calls one use case in
+``bot.services.brief_actions``; the messages they cause go through the outbox."""
 
 from __future__ import annotations
 
-import logging
+from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
-from bot.blocks.brief import acknowledgement_blocks
-from bot.blocks.kickoff import message_view, plan_view, role_step_view
+from bot.blocks.kickoff import message_view
 from bot.clock import utcnow
 from bot.db import SessionFactory
-from bot.handlers.common import (
-    EDITORS_ONLY,
-    NOT_HERE,
-    action_value,
-    claim_submission,
-    may_edit_role,
-    open_for_editors,
-    tell,
-)
-from bot.handlers.revisions import announce_revision
-from bot.models import Role
-from bot.services import agreement
-from bot.services import drafts as draft_service
-from bot.services import roles as role_service
+from bot.handlers.common import NOT_HERE, action_value, actor_of, open_modal, submitted_view, tell
+from bot.services import brief_actions as service
 from bot.services.agreement import AgreeOutcome
-from bot.services.brief import PlanItem
-from bot.services.kickoff_form import validate_plan
-from bot.services.roles import NotAllowed, RevisionStatus, RoleNotFound
+from bot.services.brief_actions import PostAgain
+from bot.services.roles import NotAllowed, RoleNotFound
 from bot.services.submissions import AlreadySubmitted
-from bot.slack.briefs import PublishStatus, publish_brief, refresh_brief
 from bot.slack.forms import read_values
 from bot.slack.ids import Action, Callback
 from bot.slack.metadata import BadPayload, parse_metadata
-
-logger = logging.getLogger(__name__)
 
 
 def handle_agree(
@@ -50,16 +35,10 @@ def handle_agree(
 ) -> None:
     """*Agree to contract*: HM and recruiter only; the brief updates in place."""
     ack()
-    assert context.team_id is not None and context.user_id is not None
     try:
-        with sessions.begin() as session:
-            role = role_service.get_role(
-                session, team_id=context.team_id, role_id=action_value(body)
-            )
-            outcome = agreement.agree_to_contract(
-                session, role=role, user_id=context.user_id, now=utcnow()
-            )
-            role_id = role.id
+        outcome = service.agree(
+            sessions, actor_of(context, client), action_value(body), now=utcnow()
+        )
     except (BadPayload, RoleNotFound):
         tell(respond, NOT_HERE)
         return
@@ -68,8 +47,26 @@ def handle_agree(
         return
     if outcome == AgreeOutcome.ALREADY:
         tell(respond, "You have already agreed to this contract.")
+
+
+def _open_for_editors(
+    body: dict[str, Any],
+    client: WebClient,
+    context: BoltContext,
+    respond: Respond,
+    build: Callable[..., dict[str, Any]],
+) -> None:
+    """Open the modal ``build`` makes for the pressed button's role, or say why not. Runs
+    after ``ack()``: the trigger id is fresh for 3 seconds."""
+    try:
+        view = build(actor_of(context, client), action_value(body), now=utcnow())
+    except (BadPayload, RoleNotFound):
+        tell(respond, NOT_HERE)
         return
-    refresh_brief(client, sessions, team_id=context.team_id, role_id=role_id)
+    except NotAllowed as exc:
+        tell(respond, str(exc))
+        return
+    open_modal(client, body, respond, view)
 
 
 def handle_edit(
@@ -82,17 +79,7 @@ def handle_edit(
 ) -> None:
     """*Edit brief*: the kickoff modal pre-filled with the current revision."""
     ack()
-
-    def build(session: Any, role: Role) -> dict[str, Any]:
-        assert context.user_id is not None
-        draft = draft_service.start_draft(
-            session, team_id=role.team_id, user_id=context.user_id, now=utcnow(), role=role
-        )
-        return role_step_view(
-            draft_id=draft.id, answers=draft.answers, submitter_id=context.user_id, editing=True
-        )
-
-    open_for_editors(body, client, context, respond, sessions, what="edit the brief", build=build)
+    _open_for_editors(body, client, context, respond, partial(service.edit_view, sessions))
 
 
 def handle_change_plan(
@@ -105,13 +92,7 @@ def handle_change_plan(
 ) -> None:
     """*Change plan*: each stage's owner and target date."""
     ack()
-
-    def build(session: Any, role: Role) -> dict[str, Any]:
-        brief = role_service.current_brief(session, role)
-        plan = [item.model_dump(mode="json") for item in brief.plan]
-        return plan_view(role_id=role.id, title=role.title, plan=plan)
-
-    open_for_editors(body, client, context, respond, sessions, what="change the plan", build=build)
+    _open_for_editors(body, client, context, respond, partial(service.change_plan_view, sessions))
 
 
 def handle_plan_submission(
@@ -122,31 +103,15 @@ def handle_plan_submission(
     sessions: SessionFactory,
 ) -> None:
     """Save a changed plan as a new revision."""
-    values = read_values(view)
-    now = utcnow()
-    assert context.team_id is not None and context.user_id is not None
     try:
-        role_id = parse_metadata(view.get("private_metadata")).role
-        if role_id is None:
-            raise BadPayload("role id")
-        with sessions.begin() as session:
-            role = role_service.get_role(session, team_id=context.team_id, role_id=role_id)
-            if not may_edit_role(session, role, client, context):
-                raise NotAllowed(EDITORS_ONLY.format(what="change the plan"))
-            brief = role_service.current_brief(session, role)
-            today = role_service.today_for_user(session, context.team_id, context.user_id, now)
-            result = validate_plan(values, today=today, target_fill_date=brief.target_fill_date)
-            if not result.ok:
-                ack(response_action="errors", errors=result.errors)
-                return
-            changed = brief.model_copy(
-                update={"plan": [PlanItem.model_validate(p) for p in result.answers["plan"]]}
-            )
-            people = role_service.cached_people(session, role.team_id, [role.recruiter_id])
-            claim_submission(session, view, context)
-            outcome = role_service.revise_brief(
-                session, role=role, brief=changed, editor_id=context.user_id, people=people, now=now
-            )
+        saved = service.submit_plan(
+            sessions,
+            actor_of(context, client),
+            submitted_view(view),
+            role_id=parse_metadata(view.get("private_metadata")).role,
+            values=read_values(view),
+            now=utcnow(),
+        )
     except (BadPayload, RoleNotFound):
         ack(response_action="update", view=message_view("Hiring plan", NOT_HERE))
         return
@@ -156,11 +121,10 @@ def handle_plan_submission(
     except AlreadySubmitted:
         ack()
         return
+    if saved.errors:
+        ack(response_action="errors", errors=saved.errors)
+        return
     ack()
-    if outcome.status == RevisionStatus.CREATED:
-        announce_revision(
-            client, sessions, team_id=context.team_id, role_id=role_id, outcome=outcome
-        )
 
 
 def handle_acknowledge(
@@ -173,18 +137,14 @@ def handle_acknowledge(
 ) -> None:
     """*Acknowledge* a change: only the person it waits for; the thread and brief update."""
     ack()
-    assert context.team_id is not None and context.user_id is not None
     try:
-        with sessions.begin() as session:
-            role, acknowledgement, fresh = agreement.acknowledge_change(
-                session,
-                team_id=context.team_id,
-                acknowledgement_id=action_value(body),
-                user_id=context.user_id,
-                now=utcnow(),
-            )
-            role_id = role.id
-            done = acknowledgement_blocks([acknowledgement])
+        fresh = service.acknowledge(
+            sessions,
+            actor_of(context, client),
+            action_value(body),
+            message=body.get("message"),
+            now=utcnow(),
+        )
     except (BadPayload, RoleNotFound):
         tell(respond, NOT_HERE)
         return
@@ -193,23 +153,6 @@ def handle_acknowledge(
         return
     if not fresh:
         tell(respond, "You have already acknowledged this change.")
-        return
-    message = body.get("message") or {}
-    pressed = str(acknowledgement.id)
-    blocks: list[dict[str, Any]] = []
-    for block in message.get("blocks") or []:
-        is_this_button = block.get("type") == "actions" and any(
-            e.get("value") == pressed for e in block.get("elements", [])
-        )
-        blocks += done if is_this_button else [block]
-    channel = (body.get("container") or {}).get("channel_id") or (body.get("channel") or {}).get(
-        "id"
-    )
-    if channel and message.get("ts"):
-        client.chat_update(
-            channel=channel, ts=message["ts"], text=message.get("text", ""), blocks=blocks
-        )
-    refresh_brief(client, sessions, team_id=context.team_id, role_id=role_id)
 
 
 def handle_post_again(
@@ -222,37 +165,30 @@ def handle_post_again(
 ) -> None:
     """*Post brief again* after Slack refused the first post."""
     ack()
-    assert context.team_id is not None and context.user_id is not None
     try:
-        with sessions.begin() as session:
-            role = role_service.get_role(
-                session, team_id=context.team_id, role_id=action_value(body)
-            )
-            allowed = context.user_id == role.created_by or may_edit_role(
-                session, role, client, context
-            )
-            role_id = role.id
+        result = service.post_again(
+            sessions, actor_of(context, client), action_value(body), now=utcnow()
+        )
     except (BadPayload, RoleNotFound):
         tell(respond, NOT_HERE)
         return
-    if not allowed:
-        tell(respond, EDITORS_ONLY.format(what="post the brief"))
+    except NotAllowed as exc:
+        tell(respond, str(exc))
         return
-    result = publish_brief(
-        client, sessions, team_id=context.team_id, role_id=role_id, now=utcnow(), after_failure=True
-    )
-    if result.status == PublishStatus.POSTED:
+    if result.status == PostAgain.QUEUED:
         respond(
-            text=f":white_check_mark: The brief is posted and pinned in <#{result.channel_id}>.",
+            text=":hourglass_flowing_sand: Tandem is posting the brief again. This message "
+            "changes once it is pinned; if Slack refuses again, you will hear why.",
             replace_original=True,
         )
-    elif result.status == PublishStatus.BUSY:
-        tell(respond, "The brief is already posted, or being posted right now.")
-    else:
-        tell(
-            respond,
-            f"Slack refused again (`{result.error}`). Tandem keeps trying every few minutes.",
+    elif result.status == PostAgain.POSTED:
+        where = f" in <#{result.channel_id}>" if result.channel_id else ""
+        respond(
+            text=f":white_check_mark: The brief is posted and pinned{where}.",
+            replace_original=True,
         )
+    else:
+        tell(respond, "The brief is being posted right now.")
 
 
 def register(app: App) -> None:

@@ -380,6 +380,14 @@ class SlackStandin(Faults):
                 channel_id, name, is_private=is_private, members={BOT_USER_ID}
             )
             return {**ok, "channel": self._channel_json(channel)}
+        if method == "conversations.list":
+            # One page: a stand-in workspace has a handful of channels.
+            listed = [
+                self._channel_json(c)
+                for c in self.channels.values()
+                if not c.is_archived and (not c.is_private or BOT_USER_ID in c.members)
+            ]
+            return {**ok, "channels": listed, "response_metadata": {"next_cursor": ""}}
         if method == "conversations.join":
             channel = self.channels.get(str(p.get("channel")))
             if channel is None:

@@ -10,14 +10,12 @@ from sqlalchemy import delete
 from bot.models.slack_oauth import oauth_states_table
 from bot.scheduler.context import JobContext, WorkspaceNotInstalled
 from bot.scheduler.registry import job
-from bot.services.brief_posts import BRIEF_POST_RETRY_AFTER, roles_awaiting_brief
 from bot.services.checkins import due_checkins, due_reminder_checkins
 from bot.services.events import due_retries as due_event_retries
 from bot.services.events import purge_processed_events
 from bot.services.nudges import due_recipients
 from bot.services.reveals import reveal_due
 from bot.services.submissions import purge as purge_view_submissions
-from bot.slack.briefs import PublishStatus, publish_brief
 from bot.slack.checkins import post_checkin, remind_checkin
 from bot.slack.lookups import user_fetcher
 from bot.slack.nudges import queue_dm, queue_escalations
@@ -82,33 +80,6 @@ def purge_expired_oauth_states(ctx: JobContext, now: datetime) -> int:
                 oauth_states_table.c.expire_at < now.replace(tzinfo=None)
             )
         ).rowcount
-
-
-@job("retry-brief-posts", every_seconds=60, delivery="at-least-once")
-def retry_brief_posts(ctx: JobContext, now: datetime) -> int:
-    """Post briefs that Slack refused at kickoff (backing off, up to 10 attempts).
-
-    At-least-once: each attempt is claimed on the role row, so schedulers never post
-    concurrently; only a crash between Slack's answer and saving its ts could post twice.
-    """
-    with ctx.sessions() as session:
-        waiting = roles_awaiting_brief(session, now=now)
-    posted = 0
-    for role_id, team_id in waiting:
-        try:
-            client = ctx.client_for(team_id)
-        except WorkspaceNotInstalled:
-            continue
-        result = publish_brief(
-            client,
-            ctx.sessions,
-            team_id=team_id,
-            role_id=role_id,
-            now=now,
-            stale_after=BRIEF_POST_RETRY_AFTER,
-        )
-        posted += result.status == PublishStatus.POSTED
-    return posted
 
 
 @job("send-nudges", every_seconds=60, delivery="effectively-once")

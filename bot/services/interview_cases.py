@@ -27,7 +27,7 @@ from bot.services.hiring_forms import FormErrors
 from bot.services.interviews import NOTE_KIND, NOTE_UPDATE_KIND, InterviewCancelled
 from bot.services.obligations import calendar_for
 from bot.services.people import get_person, person_zone, refresh_people
-from bot.services.role_posts import adopt_posted, full_names_in_channels, note_in_thread
+from bot.services.role_posts import full_names_in_channels, note_in_thread
 
 NOT_THEIRS = (
     "Only whoever logged this interview, the recruiter, the hiring manager or an admin can "
@@ -59,17 +59,9 @@ def _note(session: Session, interview: Interview, role: Role) -> tuple[str, list
 
 def _update_note(session: Session, role: Role, interview: Interview, now: datetime) -> None:
     key = message_keys.interview_note(interview.id)
-    # A note posted before the outbox is known only by ``note_ts``; one never posted (the
-    # brief was not out yet, back then) has nothing to edit.
-    if not adopt_posted(
-        session,
-        team_id=role.team_id,
-        key=key,
-        channel=role.channel_id,
-        ts=interview.note_ts,
-        role_id=role.id,
-        now=now,
-    ):
+    # A note never queued (its brief was not out yet, before the outbox) has nothing to
+    # edit; one posted before the outbox has its sent row from a migration.
+    if not outbox.has_message(session, team_id=role.team_id, key=key):
         return
     text, blocks = _note(session, interview, role)
     outbox.enqueue(

@@ -250,6 +250,13 @@ def validate_role_step(
         "channel_mode": mode,
         "channel_id": channel_id if mode == CHANNEL_EXISTING else None,
         "panel": panel,
+        # What Slack said of the channel when the step was saved: whether Tandem must join
+        # it before posting, and whether it may invite people there on this person's word
+        # (any public channel; a private one only if they are in it).
+        "tandem_in_channel": bool(channel and channel.is_member),
+        "invites_allowed": channel is None
+        or not channel.is_private
+        or channel.requester_is_member is True,
     }
     return result
 

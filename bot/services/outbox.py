@@ -40,6 +40,8 @@ ENQUEUED = "tandem_outbox_enqueued"
 
 SentHook = Callable[[Session, OutboxMessage], None]
 _HOOKS: dict[str, SentHook] = {}
+ParkedHook = Callable[[Session, OutboxMessage], bool]
+_PARKED_HOOKS: dict[str, ParkedHook] = {}
 
 
 def on_sent(kind: str) -> Callable[[SentHook], SentHook]:
@@ -63,6 +65,23 @@ def run_sent_hook(session: Session, row: OutboxMessage) -> None:
         hook(session, row)
 
 
+def on_parked(kind: str) -> Callable[[ParkedHook], ParkedHook]:
+    """Register ``hook(session, row) -> told``, run in the transaction that parks a ``kind``
+    row (``row.last_error`` says why). Returning True means the hook told a person what to
+    do, so the deliverer's generic note to the recruiter is not sent as well."""
+
+    def register(hook: ParkedHook) -> ParkedHook:
+        _PARKED_HOOKS[kind] = hook
+        return hook
+
+    return register
+
+
+def run_parked_hook(session: Session, row: OutboxMessage) -> bool:
+    hook = _PARKED_HOOKS.get(row.kind)
+    return hook(session, row) if hook is not None else False
+
+
 def sent_parent(session: Session, team_id: str, key: str) -> OutboxMessage | None:
     """The latest sent row that created the logical message ``key`` in the workspace."""
     return session.scalars(
@@ -75,6 +94,17 @@ def sent_parent(session: Session, team_id: str, key: str) -> OutboxMessage | Non
         .order_by(OutboxMessage.id.desc())
         .limit(1)
     ).first()
+
+
+def has_message(session: Session, *, team_id: str, key: str) -> bool:
+    """Whether the logical message ``key`` was ever queued in the workspace (in any state),
+    so an update naming it will not wait for a post that never comes."""
+    found = session.scalar(
+        select(OutboxMessage.id)
+        .where(OutboxMessage.team_id == team_id, OutboxMessage.key == key)
+        .limit(1)
+    )
+    return found is not None
 
 
 def enqueue(

@@ -15,12 +15,10 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.models import OutboxMessage, OutboxState, Role, Workspace
+from bot.models import OutboxMessage, Role, Workspace
 from bot.services import message_keys, outbox
 
 THREAD_NOTE = "thread-note"
-# The row that stands for a message Tandem posted before it went through the outbox.
-ADOPTED = "adopted-post"
 
 Blocks = list[dict[str, Any]]
 
@@ -30,54 +28,6 @@ def full_names_in_channels(session: Session, team_id: str) -> bool:
     return bool(
         session.scalar(select(Workspace.full_names_in_channels).where(Workspace.team_id == team_id))
     )
-
-
-def adopt_posted(
-    session: Session,
-    *,
-    team_id: str,
-    key: str,
-    channel: str | None,
-    ts: str | None,
-    role_id: int | None,
-    now: datetime,
-) -> bool:
-    """Give a message posted outside the outbox (its channel and ts are known) a sent row
-    with ``key``, so replies and updates that name it find it instead of waiting forever.
-
-    True when ``key`` has a row now: it went through the outbox, was adopted before, or is
-    adopted here. False when it has none and the message's place is unknown (never posted).
-    """
-    known = session.scalar(
-        select(OutboxMessage.id)
-        .where(OutboxMessage.team_id == team_id, OutboxMessage.key == key)
-        .limit(1)
-    )
-    if known is not None:
-        return True
-    if channel is None or ts is None:
-        return False
-    session.add(
-        OutboxMessage(
-            team_id=team_id,
-            kind=ADOPTED,
-            method=outbox.POST,
-            channel=channel,
-            payload={},
-            key=key,
-            role_id=role_id,
-            state=OutboxState.SENT,
-            not_before=now,
-            attempts=0,
-            in_doubt=False,
-            created_at=now,
-            sent_at=now,
-            result_channel=channel,
-            result_ts=ts,
-        )
-    )
-    session.flush()
-    return True
 
 
 def note_in_thread(
@@ -90,17 +40,8 @@ def note_in_thread(
     kind: str = THREAD_NOTE,
     key: str | None = None,
 ) -> OutboxMessage:
-    """Queue a reply in the brief's thread; it leaves once the brief is posted."""
-    # A brief posted directly (not through the outbox) is known only by the role's columns.
-    adopt_posted(
-        session,
-        team_id=role.team_id,
-        key=message_keys.brief(role.id),
-        channel=role.channel_id,
-        ts=role.brief_ts,
-        role_id=role.id,
-        now=now,
-    )
+    """Queue a reply in the brief's thread; it leaves once the brief is posted (a brief
+    posted before the outbox has its sent row from a migration)."""
     return outbox.enqueue(
         session,
         team_id=role.team_id,
