@@ -39,26 +39,21 @@ DELIVERY_CALLS = frozenset(
 NOT_YET: set[str] = {
     "handlers/brief_actions.py",
     "handlers/candidates.py",
-    "handlers/checkins.py",
     "handlers/common.py",
     "handlers/feedback.py",
     "handlers/interviews.py",
     "handlers/kickoff.py",
     "slack/briefs.py",
-    "slack/checkins.py",
-    "slack/nudges.py",
     "slack/reveal.py",
 }
 SENDERS_NOT_YET: set[str] = {
     "app.py",
     "handlers/brief_actions.py",
-    "handlers/checkins.py",
     "handlers/common.py",
     "handlers/interviews.py",
     "handlers/kickoff.py",
     "handlers/revisions.py",
     "slack/briefs.py",
-    "slack/checkins.py",
     "slack/reveal.py",
 }
 
