@@ -208,7 +208,10 @@ def test_a_checkin_is_claimed_only_with_its_post_queued(tandem: Tandem, role_id:
     [post] = checkin_posts(tandem)
     [row] = _rows(tandem, "checkin")
     assert row.state == OutboxState.SENT and carried(post) == row.id
-    assert _checkin(tandem).message_ts == post["ts"]
+    checkin = _checkin(tandem)
+    assert checkin.message_ts == post["ts"]
+    # Held up half an hour by Slack: the reply window opens when it could be seen.
+    assert checkin.posted_at is not None and checkin.posted_at >= ny(FIRST_MONDAY, 10, 30)
 
 
 def test_a_checkin_posted_before_the_outbox_gets_its_reminder_in_its_thread(

@@ -28,9 +28,9 @@ from bot.services.working_time import next_delivery_time
 
 CHECKIN_KIND = "checkin"
 REMINDER_KIND = "checkin-reminder"
-# A post that left within its scheduler tick counts as posted at the tick, so the reply
-# window lines up with the check-in's slot; a post held up longer (an outage, a 429) opens
-# the window when people could actually see it.
+# A post Slack took at the first attempt, or within a minute, counts as posted at the tick
+# that queued it, so the reply window lines up with the check-in's slot; one held up longer
+# by failures (an outage) opens the window when people could actually see it.
 PROMPT_DELIVERY = timedelta(minutes=1)
 
 
@@ -71,11 +71,14 @@ def post_checkin(sessions: SessionFactory, due: DueCheckIn, *, now: datetime) ->
 def _record_post(session: Session, row: OutboxMessage) -> None:
     """Slack accepted the check-in: keep its channel and ts (thread replies are matched on
     them) and start each side's reply window."""
-    checkin = session.get(CheckIn, int(str(row.key).rsplit(":", 1)[1]))
-    if checkin is None or row.result_channel is None or row.result_ts is None:
+    if row.key is None or row.result_channel is None or row.result_ts is None:
+        return
+    checkin = session.get(CheckIn, int(row.key.rsplit(":", 1)[1]))  # message_keys.checkin
+    if checkin is None:
         return
     sent_at = row.sent_at or row.created_at
-    posted_at = row.created_at if sent_at - row.created_at <= PROMPT_DELIVERY else sent_at
+    prompt = row.attempts == 0 or sent_at - row.created_at <= PROMPT_DELIVERY
+    posted_at = row.created_at if prompt else sent_at
     checkin_service.record_posted(
         session, checkin, channel_id=row.result_channel, ts=row.result_ts, now=posted_at
     )
