@@ -1,30 +1,25 @@
 """Check-in threads (message events: replies, edits, deletions) and the post's buttons:
-*Skip next week* and *Change day or time*."""
+*Skip next week* and *Change day or time*. Each listener parses its payload and hands it to
+one use case (``bot.services.checkin_replies``, ``bot.services.checkin_changes``)."""
 
 from __future__ import annotations
 
 import logging
 import re
-from datetime import time
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
-from sqlalchemy.orm import Session
 
-from bot.blocks.checkins import move_modal, skip_modal, skipped_note
 from bot.blocks.kickoff import message_view
 from bot.clock import utcnow
 from bot.db import SessionFactory
-from bot.handlers.common import NOT_HERE, claim_submission, may_edit_role, open_for_editors
+from bot.handlers.common import NOT_HERE, action_value, actor_of, open_modal, submitted_view, tell
 from bot.handlers.events import on_event, run_once
 from bot.handlers.revisions import announce_revision
-from bot.models import Role
-from bot.services import checkins as checkin_service
-from bot.services import roles as role_service
-from bot.services.form_values import clock_time, whole_number
-from bot.services.roles import RevisionStatus, RoleNotFound
+from bot.services import checkin_changes, checkin_replies
+from bot.services.errors import NotAllowed, RoleNotFound
+from bot.services.roles import RevisionStatus
 from bot.services.submissions import AlreadySubmitted
 from bot.slack.forms import read_values
 from bot.slack.ids import Action, Callback
@@ -34,6 +29,7 @@ logger = logging.getLogger(__name__)
 
 REPLY_SUBTYPES = {None, "thread_broadcast", "file_share"}
 MESSAGE_TS = re.compile(r"[0-9]{1,20}\.[0-9]{1,10}")
+SKIP_GONE = "That check-in can no longer be skipped here; open the latest check-in post."
 
 
 def handle_message(
@@ -49,8 +45,6 @@ def handle_message(
     channel_id = event.get("channel", "")
 
     def is_checkin_thread(thread_ts: object, ts: object) -> bool:
-        # Most channel messages are not check-in replies: answer that with one read, and
-        # record nothing for them.
         if not thread_ts:
             return False
         if not (
@@ -66,52 +60,41 @@ def handle_message(
                 body.get("event_id"),
             )
             return False
-        if thread_ts == ts:
-            return False
-        with sessions() as session:
-            return (
-                checkin_service.checkin_for_thread(
-                    session, team_id=team_id, channel_id=channel_id, thread_ts=thread_ts
-                )
-                is not None
-            )
+        return thread_ts != ts and checkin_replies.is_checkin_thread(
+            sessions, team_id=team_id, channel_id=channel_id, thread_ts=thread_ts
+        )
 
     def reply() -> None:
-        with sessions.begin() as session:
-            checkin = checkin_service.checkin_for_thread(
-                session, team_id=team_id, channel_id=channel_id, thread_ts=event["thread_ts"]
-            )
-            if checkin is not None:
-                checkin_service.record_reply(
-                    session,
-                    checkin,
-                    user_id=event["user"],
-                    ts=event["ts"],
-                    text=event.get("text") or "",
-                    now=utcnow(),
-                )
+        checkin_replies.record_thread_reply(
+            sessions,
+            team_id=team_id,
+            channel_id=channel_id,
+            thread_ts=event["thread_ts"],
+            user_id=event["user"],
+            ts=event["ts"],
+            text=event.get("text") or "",
+            now=utcnow(),
+        )
 
     def edited() -> None:
         message = event.get("message") or {}
-        with sessions.begin() as session:
-            checkin_service.edit_reply(
-                session,
-                team_id=team_id,
-                channel_id=channel_id,
-                ts=message.get("ts", ""),
-                text=message.get("text") or "",
-                now=utcnow(),
-            )
+        checkin_replies.record_reply_edit(
+            sessions,
+            team_id=team_id,
+            channel_id=channel_id,
+            ts=message.get("ts", ""),
+            text=message.get("text") or "",
+            now=utcnow(),
+        )
 
     def deleted() -> None:
-        with sessions.begin() as session:
-            checkin_service.delete_reply(
-                session,
-                team_id=team_id,
-                channel_id=channel_id,
-                ts=event.get("deleted_ts", ""),
-                now=utcnow(),
-            )
+        checkin_replies.record_reply_deletion(
+            sessions,
+            team_id=team_id,
+            channel_id=channel_id,
+            ts=event.get("deleted_ts", ""),
+            now=utcnow(),
+        )
 
     if subtype in REPLY_SUBTYPES:
         if event.get("bot_id") or not event.get("user"):
@@ -136,14 +119,24 @@ def handle_skip_button(
     respond: Respond,
     sessions: SessionFactory,
 ) -> None:
+    """*Skip next week*: the modal asking why (to editors of the role)."""
     ack()
     thread = (body.get("container") or {}).get("message_ts")
-
-    def build(session: Session, role: Role) -> dict[str, Any]:
-        week, when = checkin_service.next_checkin(session, role, now=utcnow())
-        return skip_modal(role.id, week, when, thread)
-
-    open_for_editors(body, client, context, respond, sessions, what="skip a check-in", build=build)
+    try:
+        view = checkin_changes.skip_form(
+            sessions,
+            actor_of(context, client),
+            action_value(body),
+            thread=thread if isinstance(thread, str) else None,
+            now=utcnow(),
+        )
+    except NotAllowed as refusal:
+        tell(respond, str(refusal))
+        return
+    except (BadPayload, RoleNotFound):
+        tell(respond, NOT_HERE)
+        return
+    open_modal(client, body, respond, view)
 
 
 def handle_skip(
@@ -153,54 +146,29 @@ def handle_skip(
     context: BoltContext,
     sessions: SessionFactory,
 ) -> None:
+    """The skip modal's submission: the week is skipped and the note queued together."""
     reason = (read_values(view).get("skip_reason") or "").strip()
     if not reason:
         ack(response_action="errors", errors={"skip_reason": "Say why, so the other side knows."})
         return
-    now = utcnow()
     try:
         meta = parse_metadata(view.get("private_metadata"))
-        if meta.role is None or meta.week is None:
-            raise BadPayload("role/week")
-        with sessions.begin() as session:
-            role = role_service.get_role(session, team_id=context.team_id or "", role_id=meta.role)
-            if not may_edit_role(session, role, client, context):
-                raise RoleNotFound("not allowed")
-            week, when = checkin_service.next_checkin(session, role, now=now)
-            if week != meta.week:
-                raise BadPayload("the next check-in changed")
-            claim_submission(session, view, context)
-            checkin_service.skip_week(
-                session,
-                role=role,
-                week=week,
-                scheduled_for=when,
-                user_id=context.user_id or "",
-                reason=reason,
-                now=now,
-            )
-            channel_id = role.channel_id
-    except (BadPayload, RoleNotFound):
-        ack(
-            response_action="update",
-            view=message_view(
-                "Skip a check-in",
-                "That check-in can no longer be skipped here; open the latest check-in post.",
-            ),
+        checkin_changes.skip_checkin(
+            sessions,
+            actor_of(context, client),
+            submitted_view(view),
+            role_id=meta.role,
+            week=meta.week,
+            thread=meta.thread,
+            reason=reason,
+            now=utcnow(),
         )
+    except (BadPayload, RoleNotFound, NotAllowed, checkin_changes.CheckinMoved):
+        ack(response_action="update", view=message_view("Skip a check-in", SKIP_GONE))
         return
     except AlreadySubmitted:
-        ack()  # the first submission skipped the week and posted the note
-        return
+        pass  # the first submission skipped the week and queued the note
     ack()
-    text, blocks = skipped_note(context.user_id or "", when, reason)
-    if channel_id:
-        try:
-            client.chat_postMessage(
-                channel=channel_id, thread_ts=meta.thread, text=text, blocks=blocks
-            )
-        except SlackApiError as exc:
-            logger.info("skip note failed: %s", exc.response.get("error"))
 
 
 def handle_move_button(
@@ -211,17 +179,19 @@ def handle_move_button(
     respond: Respond,
     sessions: SessionFactory,
 ) -> None:
+    """*Change day or time*: the modal with the contract's current schedule (to editors)."""
     ack()
-
-    def build(session: Session, role: Role) -> dict[str, Any]:
-        contract = role_service.current_brief(session, role).contract
-        return move_modal(
-            role.id, contract.checkin_weekday, contract.checkin_time.strftime("%H:%M")
+    try:
+        view = checkin_changes.move_form(
+            sessions, actor_of(context, client), action_value(body), now=utcnow()
         )
-
-    open_for_editors(
-        body, client, context, respond, sessions, what="move the check-in", build=build
-    )
+    except NotAllowed as refusal:
+        tell(respond, str(refusal))
+        return
+    except (BadPayload, RoleNotFound):
+        tell(respond, NOT_HERE)
+        return
+    open_modal(client, body, respond, view)
 
 
 def handle_move(
@@ -231,47 +201,32 @@ def handle_move(
     context: BoltContext,
     sessions: SessionFactory,
 ) -> None:
+    """The move modal's submission: a contract revision, announced in the brief's thread."""
     values = read_values(view)
-    day = whole_number(values.get("checkin_day"), 0, 4)
-    at = clock_time(values.get("checkin_time"))
-    errors = {}
-    if day is None:
-        errors["checkin_day"] = "Pick a weekday from Monday to Friday."
-    if at is None or not time(8, 0) <= at <= time(18, 0):
-        errors["checkin_time"] = "Pick a time during working hours (08:00–18:00)."
-    if errors:
-        ack(response_action="errors", errors=errors)
+    schedule = checkin_changes.read_schedule(values.get("checkin_day"), values.get("checkin_time"))
+    if isinstance(schedule, dict):
+        ack(response_action="errors", errors=schedule)
         return
-    assert day is not None and at is not None and context.user_id is not None
+    weekday, at = schedule
     try:
         role_id = parse_metadata(view.get("private_metadata")).role
-        if role_id is None:
-            raise BadPayload("role")
-        with sessions.begin() as session:
-            role = role_service.get_role(session, team_id=context.team_id or "", role_id=role_id)
-            if not may_edit_role(session, role, client, context):
-                raise RoleNotFound("not allowed")
-            brief = role_service.current_brief(session, role)
-            contract = brief.contract.model_copy(
-                update={"checkin_weekday": day, "checkin_time": at}
-            )
-            claim_submission(session, view, context)
-            outcome = role_service.revise_brief(
-                session,
-                role=role,
-                brief=brief.model_copy(update={"contract": contract}),
-                editor_id=context.user_id,
-                people=role_service.cached_people(session, role.team_id, [role.recruiter_id]),
-                now=utcnow(),
-            )
-    except (BadPayload, RoleNotFound):
+        outcome = checkin_changes.move_checkin(
+            sessions,
+            actor_of(context, client),
+            submitted_view(view),
+            role_id=role_id,
+            weekday=weekday,
+            at=at,
+            now=utcnow(),
+        )
+    except (BadPayload, RoleNotFound, NotAllowed):
         ack(response_action="update", view=message_view("Check-in", NOT_HERE))
         return
     except AlreadySubmitted:
         ack()
         return
     ack()
-    if outcome.status == RevisionStatus.CREATED:
+    if outcome.status == RevisionStatus.CREATED and role_id is not None:
         announce_revision(
             client, sessions, team_id=context.team_id or "", role_id=role_id, outcome=outcome
         )

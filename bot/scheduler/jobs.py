@@ -10,15 +10,15 @@ from sqlalchemy import delete
 from bot.models.slack_oauth import oauth_states_table
 from bot.scheduler.context import JobContext, WorkspaceNotInstalled
 from bot.scheduler.registry import job
+from bot.services.checkin_posts import post_checkin, remind_checkin
 from bot.services.checkins import due_checkins, due_reminder_checkins
 from bot.services.events import due_retries as due_event_retries
 from bot.services.events import purge_processed_events
+from bot.services.nudge_delivery import queue_dm, queue_escalations
 from bot.services.nudges import due_recipients
 from bot.services.reveals import reveal_due
 from bot.services.submissions import purge as purge_view_submissions
-from bot.slack.checkins import post_checkin, remind_checkin
 from bot.slack.lookups import user_fetcher
-from bot.slack.nudges import queue_dm, queue_escalations
 
 logger = logging.getLogger(__name__)
 
@@ -124,42 +124,39 @@ def reveal_feedback(ctx: JobContext, now: datetime) -> int:
     )
 
 
-@job("post-checkins", every_seconds=60, delivery="at-least-once")
+@job("post-checkins", every_seconds=60, delivery="effectively-once")
 def post_checkins(ctx: JobContext, now: datetime) -> int:
-    """Post each open role's weekly check-in at the contract's day and time (HM's zone).
+    """Queue each open role's weekly check-in at the contract's day and time (HM's zone).
 
-    Claimed by a unique ``(role, week)`` row: once per role per week whatever the number of
-    schedulers; a failed post gives the claim back.
+    Exactly once into the outbox: a unique ``(role, week)`` row is claimed and the post
+    queued in one transaction, so any number of schedulers (and crashes) queue it once;
+    delivery is the outbox's, effectively once (see ``deliver-outbox``), and records the
+    post's ts, which thread replies are matched on.
     """
     with ctx.sessions() as session:
         due = due_checkins(session, now=now)
-    posted = 0
-    for item in due:
-        try:
-            client = ctx.client_for(item.team_id)
-        except WorkspaceNotInstalled:
-            continue
-        posted += post_checkin(client, ctx.sessions, item, now=now)
-    return posted
+    # An uninstalled workspace gets no check-in (not one parked in the outbox every week).
+    installed = {team_id for team_id in {d.team_id for d in due} if ctx.token_for(team_id)}
+    return sum(post_checkin(ctx.sessions, d, now=now) for d in due if d.team_id in installed)
 
 
-@job("remind-checkins", every_seconds=60, delivery="at-least-once")
+@job("remind-checkins", every_seconds=60, delivery="effectively-once")
 def remind_checkins(ctx: JobContext, now: datetime) -> int:
     """Mention, once, the recruiter or HM who has not replied within one working day (both
-    in one message when both are silent).
+    in one message when both are silent), in the check-in's thread.
 
-    Claimed on the party rows; sent once it is working hours for one of those mentioned.
+    Exactly once into the outbox: the parties are claimed, marked reminded and the reminder
+    queued in one transaction; sent once it is working hours for one of those mentioned.
+    Delivery is the outbox's (see ``deliver-outbox``).
     """
     with ctx.sessions() as session:
         checkins = due_reminder_checkins(session, now=now)
-    reminded = 0
-    for checkin_id, team_id in checkins:
-        try:
-            client = ctx.client_for(team_id)
-        except WorkspaceNotInstalled:
-            continue
-        reminded += remind_checkin(client, ctx.sessions, checkin_id, now=now)
-    return reminded
+    installed = {team_id for team_id in {t for _, t in checkins} if ctx.token_for(team_id)}
+    return sum(
+        remind_checkin(ctx.sessions, checkin_id, now=now)
+        for checkin_id, team_id in checkins
+        if team_id in installed
+    )
 
 
 @job("deliver-outbox", every_seconds=5, delivery="effectively-once", order=1)

@@ -1,4 +1,4 @@
-"""Weekly check-ins: when they are due, what their summary says, replies and reminders.
+"""Weekly check-ins: when they are due, their claims, skips, and who is owed a reminder.
 
 A check-in is due at the contract's weekday and time on the hiring manager's wall clock
 (DST-safe: 10:00 stays 10:00), once per ISO week, for open roles whose brief is posted. The
@@ -9,7 +9,8 @@ their own calendar); whoever has not replied by then is mentioned once in the th
 together with the other side if they are silent too, in one message.
 A reply after that window still counts: the side's answer is recorded (``checkin_answered``,
 with ``on_time``) and, once both sides replied, the check-in's participation is ``on_time``
-or ``late``.
+or ``late`` (``bot.services.checkin_replies``). Posting and reminding go through the outbox
+(``bot.services.checkin_posts``).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from itertools import pairwise
 
-from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy import or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -26,17 +27,15 @@ from bot.models import (
     BriefRevision,
     CheckIn,
     CheckInParty,
-    CheckInReply,
-    Participation,
+    OutboxMessage,
     Role,
     RoleStatus,
     Side,
 )
+from bot.services import message_keys
 from bot.services import roles as role_service
-from bot.services import timeline
 from bot.services.brief import Contract
 from bot.services.obligations import calendar_for
-from bot.services.timeline import Event
 from bot.services.working_time import WorkCalendar, add_working_hours, due_after
 
 STALE_CLAIM = timedelta(minutes=5)
@@ -106,17 +105,35 @@ def due_checkins(session: Session, *, now: datetime) -> list[DueCheckIn]:
         existing = session.scalar(
             select(CheckIn).where(CheckIn.role_id == role.id, CheckIn.week == week)
         )
-        if existing is None or (
-            existing.posted_at is None
-            and existing.skipped_at is None
-            and (existing.claimed_at is None or existing.claimed_at < now - STALE_CLAIM)
-        ):
+        if existing is None or _abandoned(session, existing, now=now):
             due.append(DueCheckIn(role.id, role.team_id, week, when))
     return due
 
 
+def _abandoned(session: Session, checkin: CheckIn, *, now: datetime) -> bool:
+    """A claim nobody will finish: only one made before the outbox, whose post may have
+    failed (a claim now commits with its outbox row, which the deliverer sees through)."""
+    if checkin.posted_at is not None or checkin.skipped_at is not None:
+        return False
+    if checkin.claimed_at is not None and checkin.claimed_at >= now - STALE_CLAIM:
+        return False
+    queued = session.scalar(
+        select(OutboxMessage.id)
+        .where(
+            OutboxMessage.team_id == checkin.team_id,
+            OutboxMessage.key == message_keys.checkin(checkin.id),
+        )
+        .limit(1)
+    )
+    return queued is None
+
+
 def claim_checkin(session: Session, due: DueCheckIn, *, now: datetime) -> CheckIn | None:
-    """Insert (or take over an abandoned) ``(role, week)`` row; None when someone else has it."""
+    """Insert (or take over an abandoned) ``(role, week)`` row; None when someone else has it.
+
+    The caller queues the post in the same transaction, so a committed claim always has its
+    outbox row and is never taken over (the deliverer retries it, or parks it).
+    """
     dialect = session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     inserted = session.execute(
@@ -131,20 +148,28 @@ def claim_checkin(session: Session, due: DueCheckIn, *, now: datetime) -> CheckI
         .on_conflict_do_nothing(index_elements=["role_id", "week"])
         .returning(CheckIn.id)
     ).scalar_one_or_none()
-    if inserted is None:
-        inserted = session.execute(
-            update(CheckIn)
-            .where(
-                CheckIn.role_id == due.role_id,
-                CheckIn.week == due.week,
-                CheckIn.posted_at.is_(None),
-                CheckIn.skipped_at.is_(None),
-                or_(CheckIn.claimed_at.is_(None), CheckIn.claimed_at < now - STALE_CLAIM),
-            )
-            .values(claimed_at=now)
-            .returning(CheckIn.id)
-        ).scalar_one_or_none()
-    return session.get(CheckIn, inserted) if inserted is not None else None
+    if inserted is not None:
+        return session.get(CheckIn, inserted)
+    existing = session.scalar(
+        select(CheckIn).where(CheckIn.role_id == due.role_id, CheckIn.week == due.week)
+    )
+    if existing is None or not _abandoned(session, existing, now=now):
+        return None
+    # Conditional on the claim we saw: of two schedulers taking over, one wins.
+    taken = session.execute(
+        update(CheckIn)
+        .where(
+            CheckIn.id == existing.id,
+            CheckIn.posted_at.is_(None),
+            CheckIn.skipped_at.is_(None),
+            or_(CheckIn.claimed_at.is_(None), CheckIn.claimed_at < now - STALE_CLAIM),
+        )
+        .values(claimed_at=now)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if taken != 1:
+        return None
+    return session.get(CheckIn, existing.id, populate_existing=True)
 
 
 def record_posted(
@@ -174,133 +199,6 @@ def record_posted(
                 reply_due_at=due_after(now, REPLY_WITHIN_HOURS, calendar),
             )
         )
-
-
-def release(session: Session, checkin_id: int) -> None:
-    """The post failed: forget the claim so the next tick tries again."""
-    session.execute(delete(CheckIn).where(CheckIn.id == checkin_id, CheckIn.posted_at.is_(None)))
-
-
-# -- replies ----------------------------------------------------------------------------------
-
-
-def checkin_for_thread(
-    session: Session, *, team_id: str, channel_id: str, thread_ts: str
-) -> CheckIn | None:
-    return session.scalar(
-        select(CheckIn).where(
-            CheckIn.team_id == team_id,
-            CheckIn.channel_id == channel_id,
-            CheckIn.message_ts == thread_ts,
-        )
-    )
-
-
-def record_reply(
-    session: Session, checkin: CheckIn, *, user_id: str, ts: str, text: str, now: datetime
-) -> CheckInReply | None:
-    """Store a thread reply (once per message ts); a party's first reply counts as answered."""
-    if session.scalar(
-        select(CheckInReply.id).where(CheckInReply.checkin_id == checkin.id, CheckInReply.ts == ts)
-    ):
-        return None
-    party = session.scalar(
-        select(CheckInParty).where(
-            CheckInParty.checkin_id == checkin.id, CheckInParty.user_id == user_id
-        )
-    )
-    reply = CheckInReply(
-        team_id=checkin.team_id,
-        checkin_id=checkin.id,
-        user_id=user_id,
-        ts=ts,
-        text=text[:4000],
-        from_party=party is not None,
-        posted_at=now,
-    )
-    session.add(reply)
-    if party is not None and party.replied_at is None:
-        party.replied_at = now
-        role = session.get(Role, checkin.role_id)
-        assert role is not None
-        timeline.record(
-            session,
-            role,
-            Event.CHECKIN_ANSWERED,
-            at=now,
-            actor_id=user_id,
-            checkin_id=checkin.id,
-            side=party.side,
-            on_time=now <= party.reply_due_at,
-        )
-        _settle_participation(session, checkin)
-    return reply
-
-
-def edit_reply(
-    session: Session, *, team_id: str, channel_id: str, ts: str, text: str, now: datetime
-) -> bool:
-    reply = _reply(session, team_id, channel_id, ts)
-    if reply is None:
-        return False
-    reply.text, reply.edited_at = text[:4000], now
-    return True
-
-
-def delete_reply(
-    session: Session, *, team_id: str, channel_id: str, ts: str, now: datetime
-) -> bool:
-    """A deleted reply is kept as deleted; it no longer counts as the party's answer."""
-    reply = _reply(session, team_id, channel_id, ts)
-    if reply is None:
-        return False
-    reply.deleted_at = now
-    if reply.from_party:
-        remaining = session.scalar(
-            select(func.count())
-            .select_from(CheckInReply)
-            .where(
-                CheckInReply.checkin_id == reply.checkin_id,
-                CheckInReply.user_id == reply.user_id,
-                CheckInReply.deleted_at.is_(None),
-            )
-        )
-        if not remaining:
-            session.execute(
-                update(CheckInParty)
-                .where(
-                    CheckInParty.checkin_id == reply.checkin_id,
-                    CheckInParty.user_id == reply.user_id,
-                )
-                .values(replied_at=None)
-            )
-            checkin = session.get(CheckIn, reply.checkin_id)
-            if checkin is not None:
-                checkin.participation = None
-                if checkin.both_replied_on_time:
-                    checkin.both_replied_on_time = None
-    return True
-
-
-def _reply(session: Session, team_id: str, channel_id: str, ts: str) -> CheckInReply | None:
-    return session.scalar(
-        select(CheckInReply)
-        .join(CheckIn, CheckIn.id == CheckInReply.checkin_id)
-        .where(CheckIn.team_id == team_id, CheckIn.channel_id == channel_id, CheckInReply.ts == ts)
-    )
-
-
-def _settle_participation(session: Session, checkin: CheckIn) -> None:
-    """Once both sides replied: participation on time, or late when either reply was."""
-    session.flush()
-    parties = list(
-        session.scalars(select(CheckInParty).where(CheckInParty.checkin_id == checkin.id))
-    )
-    if not parties or any(p.replied_at is None for p in parties):
-        return
-    on_time = all(p.replied_at is not None and p.replied_at <= p.reply_due_at for p in parties)
-    checkin.participation = Participation.ON_TIME if on_time else Participation.LATE
-    checkin.both_replied_on_time = on_time
 
 
 # -- reminders --------------------------------------------------------------------------------

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from bot.services.people import ensure_workspace
+from bot.db import SessionFactory
+from bot.services.actors import Actor
+from bot.services.people import ensure_workspace, refresh_people
 from bot.services.working_time import known_country
 
 OFF_WORDS = {"off", "none", "clear"}
@@ -56,3 +59,32 @@ def set_candidate_names(
     return SettingResult(
         True, "Channel posts now show candidates' initials; full names stay in DMs and modals."
     )
+
+
+Setter = Callable[..., SettingResult]
+SETTINGS: dict[str, Setter] = {
+    "holidays": set_holiday_country,
+    "names": set_candidate_names,
+}
+ADMINS_ONLY = "Only a workspace admin can change Tandem's workspace settings."
+
+
+def change_setting(
+    sessions: SessionFactory, actor: Actor, name: str, value: str, *, now: datetime
+) -> str:
+    """``/tandem <name> <value>`` by a workspace admin; returns the answer to show them.
+
+    Admin rights come from Slack (``users.info``, cached); a value the setting refuses
+    changes nothing.
+    """
+    with sessions.begin() as session:
+        person = refresh_people(
+            session, team_id=actor.team_id, user_ids=[actor.user_id], fetch=actor.fetch, now=now
+        ).get(actor.user_id)
+        if person is None or not person.is_admin:
+            return ADMINS_ONLY
+    with sessions() as session:
+        result = SETTINGS[name](session, team_id=actor.team_id, value=value, now=now)
+        if result.ok:
+            session.commit()
+        return result.message
