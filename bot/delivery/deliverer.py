@@ -40,6 +40,7 @@ from bot.db import SessionFactory
 from bot.delivery.sender import Outcome, RateLimited, Refused, Retry, Sent, deliver
 from bot.services import outbox as outbox_service
 from bot.services import outbox_claims as claims
+from bot.services import outbox_hooks  # noqa: F401  (every kind's hooks, in any process)
 from bot.services.outbox_claims import Claimed
 
 logger = logging.getLogger(__name__)

@@ -16,10 +16,8 @@ from bot.clock import utcnow
 from bot.db import SessionFactory
 from bot.handlers.common import NOT_HERE, action_value, actor_of, open_modal, submitted_view, tell
 from bot.handlers.events import on_event, run_once
-from bot.handlers.revisions import announce_revision
 from bot.services import checkin_changes, checkin_replies
 from bot.services.errors import NotAllowed, RoleNotFound
-from bot.services.roles import RevisionStatus
 from bot.services.submissions import AlreadySubmitted
 from bot.slack.forms import read_values
 from bot.slack.ids import Action, Callback
@@ -210,7 +208,7 @@ def handle_move(
     weekday, at = schedule
     try:
         role_id = parse_metadata(view.get("private_metadata")).role
-        outcome = checkin_changes.move_checkin(
+        checkin_changes.move_checkin(
             sessions,
             actor_of(context, client),
             submitted_view(view),
@@ -226,10 +224,6 @@ def handle_move(
         ack()
         return
     ack()
-    if outcome.status == RevisionStatus.CREATED and role_id is not None:
-        announce_revision(
-            client, sessions, team_id=context.team_id or "", role_id=role_id, outcome=outcome
-        )
 
 
 def register(app: App) -> None:

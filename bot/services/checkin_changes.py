@@ -12,14 +12,14 @@ from sqlalchemy.orm import Session
 from bot.blocks.checkins import move_modal, skip_modal, skipped_note
 from bot.db import SessionFactory
 from bot.models import Role
-from bot.services import access, outbox
+from bot.services import access, brief_changes, outbox
 from bot.services import checkins as checkin_service
 from bot.services import roles as role_service
 from bot.services.actors import Actor, SubmittedView
 from bot.services.checkin_posts import thread_reply
 from bot.services.checkin_replies import checkin_for_thread
 from bot.services.form_values import clock_time, whole_number
-from bot.services.roles import RevisionOutcome
+from bot.services.roles import RevisionOutcome, RevisionStatus
 
 SKIP = "skip a check-in"
 MOVE = "move the check-in"
@@ -147,7 +147,8 @@ def move_checkin(
     now: datetime,
 ) -> RevisionOutcome:
     """Move the check-in: a new brief revision of the contract, which the other side
-    acknowledges (``AlreadySubmitted`` when this submission was saved already)."""
+    acknowledges, announced in the brief's thread and the brief updated in the same
+    transaction (``AlreadySubmitted`` when this submission was saved already)."""
     with sessions.begin() as session:
         role = access.editable_role(session, actor, role_id, what=MOVE, now=now)
         brief = role_service.current_brief(session, role)
@@ -155,7 +156,7 @@ def move_checkin(
             update={"checkin_weekday": weekday, "checkin_time": at}
         )
         access.claim_submission(session, actor, view, now=now)
-        return role_service.revise_brief(
+        outcome = role_service.revise_brief(
             session,
             role=role,
             brief=brief.model_copy(update={"contract": contract}),
@@ -163,3 +164,7 @@ def move_checkin(
             people=role_service.cached_people(session, role.team_id, [role.recruiter_id]),
             now=now,
         )
+        if outcome.status == RevisionStatus.CREATED:
+            # A moved check-in names no one new, so there is nobody to invite.
+            brief_changes.announce_revision(session, role, outcome, now=now, may_invite=True)
+        return outcome
