@@ -250,6 +250,8 @@ def test_a_click_reaches_its_channel_within_a_second(tandem: Tandem, click: str)
     else:
         _interview(tandem)
         run_jobs(tandem, at(0, 10))
+        # The channel's last post (the brief's, the interview note) more than a second ago.
+        advance_clock_to(datetime.now(UTC) + timedelta(seconds=2))
         _submit_feedback(tandem)
         row, _ = _once(tandem, "reveal")
     assert row.sent_at is not None
