@@ -29,6 +29,17 @@ def command_help() -> list[CommandHelp]:
         ),
         CommandHelp(f"{Command.TANDEM} help", "Show this list."),
         CommandHelp(
+            f"{Command.TANDEM} quiet [HH:MM-HH:MM] [mon-fri] | digest <morning | twice> | reset",
+            "Show or change your own working hours and days (09:00–18:00, Monday to Friday "
+            "by default) and whether digests come in the morning only. Tandem DMs you only "
+            "then, and new due times fall inside them.",
+        ),
+        CommandHelp(
+            f"{Command.TANDEM} quiet default [HH:MM-HH:MM] [mon-fri] | digest … | reset",
+            "Admins: the workspace's default working hours, for everyone who has not set their "
+            "own.",
+        ),
+        CommandHelp(
             f"{Command.TANDEM} holidays <country code | off>",
             "Admins: make a country's public holidays non-working days for due times and nudges.",
         ),

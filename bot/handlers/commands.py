@@ -10,12 +10,22 @@ from slack_sdk import WebClient
 from bot.blocks.help import help_blocks, help_text, unknown_subcommand_blocks
 from bot.clock import utcnow
 from bot.db import SessionFactory
-from bot.services import workspace_settings
+from bot.services import work_settings, workspace_settings
 from bot.services.actors import Actor
 from bot.slack.ids import Command
 from bot.slack.lookups import user_fetcher
 
 HELP_WORDS = {"", "help", "?", "-h", "--help"}
+
+
+def _actor(context: BoltContext, client: WebClient) -> Actor:
+    assert context.team_id is not None and context.user_id is not None
+    return Actor(
+        team_id=context.team_id,
+        user_id=context.user_id,
+        fetch=user_fetcher(client),
+        enterprise_id=context.enterprise_id,
+    )
 
 
 def handle_tandem_command(
@@ -30,19 +40,24 @@ def handle_tandem_command(
     text = (command.get("text") or "").strip()
     words = text.split(maxsplit=1)
     subcommand = words[0].lower() if words else ""
+    if subcommand == "quiet":
+        # May look the person up (time zone, admin flag): ack first, answer after.
+        ack()
+        answer = work_settings.quiet_command(
+            sessions, _actor(context, client), words[1] if len(words) > 1 else "", now=utcnow()
+        )
+        respond(text=answer, response_type="ephemeral")
+        return
     if subcommand in workspace_settings.SETTINGS:
         # Only admins may change settings, which may need users.info: ack first, answer
         # after (so the lookup needs no request budget).
         ack()
-        assert context.team_id is not None and context.user_id is not None
-        actor = Actor(
-            team_id=context.team_id,
-            user_id=context.user_id,
-            fetch=user_fetcher(client),
-            enterprise_id=context.enterprise_id,
-        )
         answer = workspace_settings.change_setting(
-            sessions, actor, subcommand, words[1] if len(words) > 1 else "", now=utcnow()
+            sessions,
+            _actor(context, client),
+            subcommand,
+            words[1] if len(words) > 1 else "",
+            now=utcnow(),
         )
         respond(text=answer, response_type="ephemeral")
         return

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, time
 
-from sqlalchemy import Boolean, String, UniqueConstraint
+from sqlalchemy import Boolean, String, Time, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.models.base import Base, UTCDateTime
@@ -23,6 +23,12 @@ class Workspace(Base):
     # Channel posts name candidates by initials unless this is turned on.
     full_names_in_channels: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # The workspace's default working hours and days (``/tandem quiet default``); None:
+    # Tandem's standard 09:00–18:00, Monday–Friday. See ``Person`` for the formats.
+    work_start: Mapped[time | None] = mapped_column(Time())
+    work_end: Mapped[time | None] = mapped_column(Time())
+    workdays: Mapped[str | None] = mapped_column(String(7))
+    morning_digest_only: Mapped[bool | None] = mapped_column(Boolean)
 
 
 class Person(Base):
@@ -47,3 +53,10 @@ class Person(Base):
     refreshed_at: Mapped[datetime] = mapped_column(UTCDateTime())
     # The one-DM-per-hour pace: whoever moves this forward may DM the person now.
     next_dm_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The person's own working hours and days (``/tandem quiet``), in their time zone; None
+    # follows the workspace default. Hours are set as a pair (start < end, same day);
+    # ``workdays`` holds weekday digits, Monday = 0 ("0123" is Monday to Thursday).
+    work_start: Mapped[time | None] = mapped_column(Time())
+    work_end: Mapped[time | None] = mapped_column(Time())
+    workdays: Mapped[str | None] = mapped_column(String(7))
+    morning_digest_only: Mapped[bool | None] = mapped_column(Boolean)

@@ -23,12 +23,11 @@ from bot.models import (
     Obligation,
     ObligationKind,
     Role,
-    Workspace,
 )
 from bot.services import timeline
 from bot.services.candidates import candidate_count
-from bot.services.people import get_person, person_zone
 from bot.services.timeline import Event
+from bot.services.work_settings import calendar_of
 from bot.services.working_time import WorkCalendar, add_working_hours, before_in_working_hours
 
 REMINDER_LEAD_HOURS = 4
@@ -38,9 +37,9 @@ WITH_REQUEST = {ObligationKind.FEEDBACK, ObligationKind.RESUME_REVIEW}
 
 
 def calendar_for(session: Session, team_id: str, user_id: str) -> WorkCalendar:
-    """The person's working calendar: their Slack time zone, the workspace's holidays."""
-    country = session.scalar(select(Workspace.holiday_country).where(Workspace.team_id == team_id))
-    return WorkCalendar(person_zone(get_person(session, team_id, user_id)), country)
+    """The person's working calendar: their Slack time zone, the workspace's holidays, and
+    their own working hours and days (``/tandem quiet``, else the workspace default)."""
+    return calendar_of(session, team_id, user_id)
 
 
 def ladder(

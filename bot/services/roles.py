@@ -42,7 +42,8 @@ from bot.services.errors import NotAllowed as NotAllowed
 from bot.services.errors import RoleNotFound
 from bot.services.people import get_person, person_zone
 from bot.services.timeline import Event
-from bot.services.working_time import WorkCalendar, end_of_working_day
+from bot.services.work_settings import calendar_of
+from bot.services.working_time import end_of_working_day
 
 # -- reading ----------------------------------------------------------------------------------
 
@@ -130,13 +131,14 @@ def _commitments(
     *,
     role: Role,
     revision: BriefRevision,
-    people: dict[str, Person | None],
+    session: Session,
     now: datetime,
 ) -> list[Commitment]:
     contract = brief.contract
-    # A date-only commitment is due at the end of that working day, on the owner's clock.
+    # A date-only commitment is due at the end of that working day, on the owner's clock
+    # (the end of their own working hours when they set them).
     slate_due = end_of_working_day(
-        contract.slate_due, WorkCalendar(person_zone(people.get(brief.recruiter_id)))
+        contract.slate_due, calendar_of(session, role.team_id, brief.recruiter_id)
     )
     specs: list[tuple[CommitmentKind, Side, str, dict[str, Any], datetime | None]] = [
         (
@@ -222,7 +224,7 @@ def create_role(
     )
     session.add(revision)
     session.flush()
-    session.add_all(_commitments(brief, role=role, revision=revision, people=people, now=now))
+    session.add_all(_commitments(brief, role=role, revision=revision, session=session, now=now))
     timeline.record(session, role, Event.ROLE_CREATED, at=now, actor_id=draft.user_id, revision=1)
     session.flush()
     obligation_service.sync_commitment_obligations(session, role, now=now)
@@ -301,7 +303,7 @@ def revise_brief(
             .where(Commitment.role_id == role.id, Commitment.state == CommitmentState.OPEN)
             .values(state=CommitmentState.SUPERSEDED)
         )
-        session.add_all(_commitments(brief, role=role, revision=revision, people=people, now=now))
+        session.add_all(_commitments(brief, role=role, revision=revision, session=session, now=now))
         session.flush()
         obligation_service.sync_commitment_obligations(session, role, now=now)
     acknowledgements = [

@@ -1,14 +1,15 @@
 """Working time: due times counted in working hours, quiet hours, away statuses.
 
-Due times count every hour of a working day (Monday–Friday, minus the workspace country's
-public holidays) in the person's own time zone, and skip the other days entirely: 48 hours
+Due times count every hour of a working day (Monday–Friday unless the person set their own
+days, minus the workspace country's public holidays) in the person's own time zone, and skip the other days entirely: 48 hours
 after Monday 10:00 is Wednesday 10:00; 24 hours after Friday 15:00 is Monday 15:00.
 
 Counting happens on the local wall clock, so a daylight-saving change never moves a due time
 by an hour (10:00 stays 10:00). A due time that lands outside the person's working hours
-(09:00–18:00 on a working day) moves to the start of their next working hours, so nobody is
-due at 01:00; a date-only commitment is due at 18:00 on that date. Delivery is a separate
-rule: messages go out only between 09:00 and 18:00 on a working day of the recipient.
+(09:00–18:00 on a working day, or the hours they set with ``/tandem quiet``) moves to the
+start of their next working hours, so nobody is due at 01:00; a date-only commitment is due
+at the end of their working hours on that date. Delivery is a separate rule: messages go out
+only inside the recipient's working hours on one of their working days.
 """
 
 from __future__ import annotations
@@ -21,8 +22,11 @@ from zoneinfo import ZoneInfo
 
 import holidays
 
+# The standard working hours and days (Monday = 0), used unless the person or the workspace
+# sets their own (``/tandem quiet``).
 DAY_START = time(9, 0)
 DAY_END = time(18, 0)
+WORKDAYS = frozenset(range(5))
 
 _AWAY_EMOJI = {
     ":palm_tree:",
@@ -60,13 +64,29 @@ def known_country(country: str) -> bool:
 
 @dataclass(frozen=True)
 class WorkCalendar:
-    """Whose working days: a time zone and, optionally, a country's public holidays."""
+    """Whose working time: a time zone, optionally a country's public holidays, and the
+    person's own working hours (``start``–``end``, the same every working day, never past
+    midnight) and working days (``workdays``, Monday = 0).
+
+    ``morning_digest_only``: the person wants what can wait gathered into one digest at the
+    start of their working day.
+    """
 
     zone: ZoneInfo
     country: str | None = None
+    morning_digest_only: bool = False
+    start: time = DAY_START
+    end: time = DAY_END
+    workdays: frozenset[int] = WORKDAYS
+
+    def __post_init__(self) -> None:
+        if not self.start < self.end:
+            raise ValueError(f"working hours must end after they start: {self.start}-{self.end}")
+        if not self.workdays or not self.workdays <= set(range(7)):
+            raise ValueError(f"working days must be some of 0..6: {sorted(self.workdays)}")
 
     def is_working_day(self, day: date) -> bool:
-        if day.weekday() >= 5:
+        if day.weekday() not in self.workdays:
             return False
         return not (self.country and day in _holidays(self.country, day.year))
 
@@ -98,18 +118,20 @@ def add_working_hours(start: datetime, hours: float, calendar: WorkCalendar) -> 
 
 
 def within_working_hours(moment: datetime, calendar: WorkCalendar) -> datetime:
-    """``moment`` if it falls in 09:00–18:00 (both included) of a working day, else the start
-    of the person's next working hours.
+    """``moment`` if it falls in the person's working hours (09:00–18:00 unless they set
+    their own; both ends included) of a working day, else the start of their next working
+    hours.
 
-    18:00 itself is kept: it is the end of the working day, when date-only commitments fall due.
+    The end itself is kept: it is the end of the working day, when date-only commitments fall
+    due.
     """
     wall = calendar.local(moment)
-    if calendar.is_working_day(wall.date()) and DAY_START <= wall.time() <= DAY_END:
+    if calendar.is_working_day(wall.date()) and calendar.start <= wall.time() <= calendar.end:
         return moment
     day = wall.date()
-    if not (calendar.is_working_day(day) and wall.time() < DAY_START):
+    if not (calendar.is_working_day(day) and wall.time() < calendar.start):
         day = next_working_day(day, calendar)
-    return calendar.aware(datetime.combine(day, DAY_START))
+    return calendar.aware(datetime.combine(day, calendar.start))
 
 
 def due_after(start: datetime, hours: float, calendar: WorkCalendar) -> datetime:
@@ -119,8 +141,9 @@ def due_after(start: datetime, hours: float, calendar: WorkCalendar) -> datetime
 
 
 def end_of_working_day(day: date, calendar: WorkCalendar) -> datetime:
-    """18:00 local on ``day``: when a date-only commitment ("by Friday") is due."""
-    return calendar.aware(datetime.combine(day, DAY_END))
+    """The end of the person's working hours (18:00 local unless they set their own) on
+    ``day``: when a date-only commitment ("by Friday") is due."""
+    return calendar.aware(datetime.combine(day, calendar.end))
 
 
 def next_working_day(day: date, calendar: WorkCalendar) -> date:
@@ -142,22 +165,22 @@ def working_day_on_or_before(day: date, calendar: WorkCalendar) -> date:
 
 
 def before_in_working_hours(end: datetime, hours: float, calendar: WorkCalendar) -> datetime:
-    """The moment ``hours`` of the person's working hours (09:00–18:00 of working days)
-    before ``end``. A reminder timed this way lands while they are at work: 4 hours before a
+    """The moment ``hours`` of the person's working hours (09:00–18:00 of working days unless
+    they set their own) before ``end``. A reminder timed this way lands while they are at work: 4 hours before a
     Wednesday 09:00 due time is Tuesday 14:00, not Wednesday 05:00 (which would wait for
     09:00 and arrive together with the overdue notice)."""
     remaining = timedelta(hours=hours)
     wall = calendar.local(end)
     day = wall.date()
-    cursor = min(max(wall.time(), DAY_START), DAY_END)
+    cursor = min(max(wall.time(), calendar.start), calendar.end)
     while True:
         if calendar.is_working_day(day):
-            available = datetime.combine(day, cursor) - datetime.combine(day, DAY_START)
+            available = datetime.combine(day, cursor) - datetime.combine(day, calendar.start)
             if remaining <= available:
                 return calendar.aware(datetime.combine(day, cursor) - remaining)
             remaining -= available
         day -= timedelta(days=1)
-        cursor = DAY_END
+        cursor = calendar.end
 
 
 def working_hours_between(start: datetime, end: datetime, calendar: WorkCalendar) -> float:
@@ -177,24 +200,26 @@ def working_hours_between(start: datetime, end: datetime, calendar: WorkCalendar
 
 
 def next_delivery_time(moment: datetime, calendar: WorkCalendar) -> datetime:
-    """``moment`` if it falls in 09:00–18:00 of a working day, else the next 09:00 that does."""
+    """``moment`` if it falls in the person's working hours (the end excluded) of a working
+    day, else the start of their next working hours."""
     wall = calendar.local(moment)
-    if calendar.is_working_day(wall.date()) and DAY_START <= wall.time() < DAY_END:
+    if calendar.is_working_day(wall.date()) and calendar.start <= wall.time() < calendar.end:
         return moment
     day = wall.date()
-    if not (calendar.is_working_day(day) and wall.time() < DAY_START):
+    if not (calendar.is_working_day(day) and wall.time() < calendar.start):
         day += timedelta(days=1)
     while not calendar.is_working_day(day):
         day += timedelta(days=1)
-    return calendar.aware(datetime.combine(day, DAY_START))
+    return calendar.aware(datetime.combine(day, calendar.start))
 
 
 def next_working_morning(moment: datetime, calendar: WorkCalendar) -> datetime:
-    """09:00 of the next working day after ``moment``'s local date."""
+    """The start of the person's working hours on the next working day after ``moment``'s
+    local date."""
     day = calendar.local(moment).date() + timedelta(days=1)
     while not calendar.is_working_day(day):
         day += timedelta(days=1)
-    return calendar.aware(datetime.combine(day, DAY_START))
+    return calendar.aware(datetime.combine(day, calendar.start))
 
 
 def is_away(status_text: str, status_emoji: str) -> bool:
