@@ -3,7 +3,7 @@
 Logging an interview gives each interviewer a feedback obligation, due ``turnaround``
 working hours after the interview ends in *their own* calendar (moved into their working
 hours), and gives the recruiter a candidate-update obligation (the contract's "candidate
-updates within N working days").
+updates within N working days") — one open per candidate (``candidate_obligations``).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from bot.models import Candidate, Interview, Obligation, ObligationKind, OutboxMessage, Role
-from bot.services import message_keys, outbox, timeline
+from bot.services import candidate_obligations, message_keys, outbox, timeline
 from bot.services import obligations as obligation_service
 from bot.services import roles as role_service
 from bot.services.obligations import calendar_for
@@ -108,24 +108,6 @@ def _open_feedback(
     )
 
 
-def _open_candidate_update(
-    session: Session, role: Role, interview: Interview, days: int, now: datetime
-) -> None:
-    calendar = calendar_for(session, role.team_id, role.recruiter_id)
-    obligation_service.open_obligation(
-        session,
-        role=role,
-        kind=ObligationKind.CANDIDATE_UPDATE,
-        subject_key=f"candidate:{interview.candidate_id}:interview:{interview.id}",
-        owner_id=role.recruiter_id,
-        starts_at=interview.ends_at,
-        due_at=due_after(interview.ends_at, 24 * days, calendar),
-        now=now,
-        interview_id=interview.id,
-        candidate_id=interview.candidate_id,
-    )
-
-
 def log_interview(
     session: Session,
     *,
@@ -159,7 +141,14 @@ def log_interview(
         _open_feedback(
             session, role, interview, interviewer_id, brief.contract.feedback_turnaround_hours, now
         )
-    _open_candidate_update(session, role, interview, brief.contract.candidate_update_days, now)
+    candidate_obligations.open_candidate_update(
+        session,
+        role,
+        interview,
+        brief.contract.candidate_update_days,
+        actor_id=logged_by,
+        now=now,
+    )
     timeline.record(
         session,
         role,
@@ -238,19 +227,14 @@ def reschedule_interview(
             starts_at=ends_at,
             due_at=feedback_due_at(ends_at, turnaround, calendar),
         )
-    for update_obligation in obligation_service.open_for(
+    candidate_obligations.follow_rescheduled_interview(
         session,
-        team_id=role.team_id,
-        interview_id=interview.id,
-        kind=ObligationKind.CANDIDATE_UPDATE,
-    ):
-        calendar = calendar_for(session, role.team_id, update_obligation.owner_id)
-        obligation_service.reschedule(
-            session,
-            update_obligation,
-            starts_at=ends_at,
-            due_at=due_after(ends_at, 24 * brief.contract.candidate_update_days, calendar),
-        )
+        role,
+        interview,
+        brief.contract.candidate_update_days,
+        actor_id=actor_id,
+        now=now,
+    )
     timeline.record(
         session,
         role,
@@ -269,6 +253,14 @@ def cancel_interview(
     if interview.cancelled_at is not None:
         return False
     interview.cancelled_at = now
+    candidate_obligations.hand_over_on_cancel(
+        session,
+        role,
+        interview,
+        role_service.current_brief(session, role).contract.candidate_update_days,
+        actor_id=actor_id,
+        now=now,
+    )
     obligation_service.cancel(
         session,
         list(session.scalars(select(Obligation).where(Obligation.interview_id == interview.id))),

@@ -31,6 +31,8 @@ class Event(StrEnum):
     FEEDBACK_REVEALED = "feedback_revealed"
     NUDGE_SENT = "nudge_sent"
     OBLIGATION_MET = "obligation_met"
+    # A candidate's open update moved to their later interview instead of a second one.
+    OBLIGATION_REPLACED = "obligation_replaced"
     CHECKIN_ANSWERED = "checkin_answered"
 
 
