@@ -4,17 +4,28 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import Engine, inspect
+from sqlalchemy import Engine, inspect, select
 
 from bot.db import make_engine, make_session_factory
 from bot.migrate import current_revisions, downgrade_database, head_revisions, upgrade_database
-from bot.models import Base, BriefRevision, Candidate, CheckIn, Interview, Role
+from bot.models import (
+    Base,
+    BriefRevision,
+    Candidate,
+    CheckIn,
+    Interview,
+    Nudge,
+    Obligation,
+    Role,
+)
+from bot.models.base import UTCDateTime
 from bot.services import message_keys, outbox
 from tests.conftest import BACKENDS, PostgresDatabases
 
@@ -192,3 +203,114 @@ def test_messages_posted_before_the_outbox_get_their_keys(empty_engine: Engine) 
     downgrade_database(empty_engine, "5b1d2c7e9a04")
     with sessions() as session:
         assert outbox.sent_parent(session, "T1", message_keys.brief(ids["role"])) is None
+
+
+def test_duplicate_open_candidate_updates_are_merged_into_the_one_due_last(
+    empty_engine: Engine,
+) -> None:
+    """A candidate's open candidate updates from before the one-per-candidate rule: the one
+    due last stays, the others are cancelled with their unsent nudges (a sent one keeps its
+    record); other candidates, closed obligations and other kinds are untouched."""
+    upgrade_database(empty_engine, "a4d8e2c61f35")
+    at = datetime(2026, 11, 30, 15, 0, tzinfo=UTC)
+    sessions = make_session_factory(empty_engine)
+    with sessions.begin() as session:
+        role = Role(
+            team_id="T1",
+            title="Chef",
+            recruiter_id="UREC",
+            hiring_manager_id="UHM",
+            created_by="UREC",
+            created_at=at,
+        )
+        session.add(role)
+        session.flush()
+        twice, once = (
+            Candidate(
+                team_id="T1",
+                role_id=role.id,
+                initials=initials,
+                source="referral",
+                stage="panel",
+                created_by="UREC",
+                created_at=at,
+                updated_at=at,
+            )
+            for initials in ("A.B.", "C.D.")
+        )
+        session.add_all([twice, once])
+        session.flush()
+        obligations = sa.table(
+            "obligations",
+            *(sa.column(name) for name in ("id", "team_id", "role_id", "kind", "subject_key")),
+            *(sa.column(name) for name in ("owner_id", "candidate_id")),
+            *(sa.column(name, UTCDateTime()) for name in ("starts_at", "due_at", "created_at")),
+            sa.column("resolved_at", UTCDateTime()),
+        )
+        nudges = sa.table(
+            "nudges",
+            *(sa.column(name) for name in ("team_id", "role_id", "obligation_id", "kind")),
+            *(sa.column(name) for name in ("recipient_id", "essential")),
+            *(sa.column(name, UTCDateTime()) for name in ("scheduled_for", "send_after")),
+            sa.column("sent_at", UTCDateTime()),
+        )
+        ids: dict[str, int] = {}
+        for name, kind, candidate, days, resolved in [
+            ("early", "candidate_update", twice, 1, None),
+            ("late", "candidate_update", twice, 3, None),
+            ("middle", "candidate_update", twice, 2, None),
+            ("done", "candidate_update", twice, 9, at),
+            ("review", "resume_review", twice, 1, None),
+            ("other", "candidate_update", once, 1, None),
+        ]:
+            ids[name] = session.execute(
+                sa.insert(obligations)
+                .values(
+                    team_id="T1",
+                    role_id=role.id,
+                    kind=kind,
+                    subject_key=f"candidate:{candidate.id}:{name}",
+                    owner_id="UREC",
+                    candidate_id=candidate.id,
+                    starts_at=at,
+                    due_at=at + timedelta(days=days),
+                    created_at=at,
+                    resolved_at=resolved,
+                )
+                .returning(obligations.c.id)
+            ).scalar_one()
+            for rung, sent in (("reminder", at), ("overdue", None)):
+                session.execute(
+                    sa.insert(nudges).values(
+                        team_id="T1",
+                        role_id=role.id,
+                        obligation_id=ids[name],
+                        kind=rung,
+                        recipient_id="UREC",
+                        essential=True,
+                        scheduled_for=at,
+                        send_after=at,
+                        sent_at=sent,
+                    )
+                )
+
+    upgrade_database(empty_engine)
+
+    with sessions() as session:
+        state = {
+            name: session.get(Obligation, obligation_id) for name, obligation_id in ids.items()
+        }
+        open_ones = {name for name, o in state.items() if o is not None and o.is_open}
+        assert open_ones == {"late", "review", "other"}
+        assert state["done"] is not None and state["done"].cancelled_at is None
+        rungs = {
+            (name, n.kind): (n.sent_at is not None, n.cancelled_at is not None, n.cancel_reason)
+            for name, obligation_id in ids.items()
+            for n in session.scalars(select(Nudge).where(Nudge.obligation_id == obligation_id))
+        }
+    for merged in ("early", "middle"):
+        assert rungs[(merged, "reminder")] == (True, False, None)  # sent: kept as it was
+        assert rungs[(merged, "overdue")] == (False, True, "merged")
+    for kept in ("late", "review", "other", "done"):
+        assert rungs[(kept, "overdue")] == (False, False, None)
+    assert _differences(empty_engine) == []

@@ -120,12 +120,12 @@ def _digest_line(morning_only: bool) -> str:
     return "*Digest:* twice a day — in the morning, and later in the day when more is waiting."
 
 
-def describe_person(settings: WorkSettings, zone: str) -> str:
+def describe_person(settings: WorkSettings) -> str:
     """The answer to ``/tandem quiet``: the person's hours, days and digest, and how to change."""
     return "\n".join(
         [
             f"*Your working hours:* {describe_hours(settings.start, settings.end)} "
-            f"({settings.hours_from}), in your Slack time zone ({zone}).",
+            f"({settings.hours_from}), in the time zone of your Slack profile.",
             f"*Your working days:* {describe_days(settings.workdays)} ({settings.days_from}).",
             _digest_line(settings.morning_digest_only),
             "Tandem DMs you only in these hours on these days, and what you are asked for from "
@@ -184,6 +184,6 @@ def quiet_command(sessions: SessionFactory, actor: Actor, text: str, *, now: dat
             if person is None:
                 return UNKNOWN_PERSON
             _apply(person, change)
-            answer = describe_person(resolve(person, workspace), person.tz)
+            answer = describe_person(resolve(person, workspace))
         session.flush()
     return answer if change.is_empty else f"Saved. {answer}"
