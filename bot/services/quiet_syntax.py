@@ -2,7 +2,7 @@
 
 A pure parser: text in, a :class:`QuietChange` out, or :class:`QuietSyntaxError` whose
 message tells the person exactly what was wrong and how to say it. Words may come in any
-order: ``/tandem quiet 08:30-17:00 mon-thu``, ``/tandem quiet sun-thu``, ``/tandem quiet
+order: ``/tandem quiet 08:30-16:30 mon-thu``, ``/tandem quiet sun-thu``, ``/tandem quiet
 digest morning``, ``/tandem quiet reset``.
 """
 
@@ -18,7 +18,7 @@ MIN_DAY_MINUTES = 60
 
 DAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 USAGE = (
-    "Usage: `/tandem quiet` shows your settings; `/tandem quiet 08:30-17:00 mon-thu` sets your "
+    "Usage: `/tandem quiet` shows your settings; `/tandem quiet 08:30-16:30 mon-thu` sets your "
     "working hours and days (either one alone works too); `/tandem quiet digest morning` or "
     "`/tandem quiet digest twice`; `/tandem quiet reset` goes back to the default."
 )
@@ -113,20 +113,20 @@ def _once(found: dict[str, object], what: str, value: object) -> None:
 
 
 def parse_hours(word: str) -> tuple[time, time]:
-    """``08:30-17:00`` (or ``8-17``): a start and an end on the same day, at least an hour."""
+    """``08:30-16:30`` (or ``8-17``): a start and an end on the same day, at least an hour."""
     match = _HOURS.match(word)
     single = _TIME.match(word)
     if single is not None:
         _time(single.group(1), single.group(2))  # refuses 25:00 as not a time of day
         raise QuietSyntaxError(
-            f"Give your working hours as a range, start and end, such as `{word}-17:00`."
+            f"Give your working hours as a range, start and end, such as `{word}-18:00`."
             if int(single.group(1)) < 17
             else f"Give your working hours as a range, start and end, such as `09:00-{word}`."
         )
     if match is None:
         raise QuietSyntaxError(
             f"{shown(word)} is not a range of hours: write it as 24-hour `HH:MM-HH:MM`, "
-            "such as `08:30-17:00`."
+            "such as `08:30-16:30`."
         )
     start = _time(match.group(1), match.group(2))
     end = _time(match.group(3), match.group(4))
@@ -139,7 +139,7 @@ def parse_hours(word: str) -> tuple[time, time]:
     if minutes < MIN_DAY_MINUTES:
         raise QuietSyntaxError(
             f"{shown(word)} is shorter than an hour: give your working hours at least one "
-            "hour, such as `09:00-17:00`."
+            "hour, such as `09:00-16:30`."
         )
     return start, end
 
@@ -150,7 +150,7 @@ def _time(hours: str, minutes: str | None) -> time:
         typed = f"{hours}:{minutes or '00'}"
         raise QuietSyntaxError(
             f"{shown(typed)} is not a time of day: hours go from 00:00 to 23:59, such as "
-            "`08:30-17:00`."
+            "`08:30-16:30`."
         )
     return time(hour, minute)
 

@@ -141,10 +141,10 @@ def describe_workspace(settings: WorkSettings) -> str:
         [
             f"*Workspace default hours:* {describe_hours(settings.start, settings.end)}, "
             f"{describe_days(settings.workdays)}, in each person's own time zone "
-            f"({settings.hours_from if settings.hours_from != OWN else WORKSPACE}).",
+            f"({settings.hours_from}).",
             _digest_line(settings.morning_digest_only),
             "People who set their own with `/tandem quiet` keep theirs. Admins: "
-            "`/tandem quiet default 08:30-17:00 mon-fri`, `/tandem quiet default digest "
+            "`/tandem quiet default 08:30-16:30 mon-fri`, `/tandem quiet default digest "
             "morning`, `/tandem quiet default reset`.",
         ]
     )
