@@ -64,6 +64,7 @@ class WorkCalendar:
 
     zone: ZoneInfo
     country: str | None = None
+    morning_digest_only: bool = False
 
     def is_working_day(self, day: date) -> bool:
         if day.weekday() >= 5:
