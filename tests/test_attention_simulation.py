@@ -34,7 +34,7 @@ MONDAY = date(2027, 1, 11)
 HOLIDAY = date(2027, 1, 18)  # Martin Luther King Jr. Day
 SETUP = datetime(2027, 1, 11, 5, 0, tzinfo=UTC)
 END = datetime(2027, 1, 23, 0, 0, tzinfo=UTC)  # the second Friday has ended everywhere
-# Ticks come every 15–30 minutes: a bound is checked with one tick of slack.
+# Ticks come every 20–30 minutes: a bound is checked with one tick of slack.
 SLACK = timedelta(minutes=30)
 TITLES = ("Data Engineer", "Product Designer", "Backend Engineer")
 KINDS = ("technical", "panel", "culture", "case")
@@ -206,7 +206,7 @@ def test_two_weeks_of_hiring_stay_within_the_attention_budget(tandem: Tandem) ->
         sourced = _set_up(tandem, rng)
         now = SETUP
         while now < END:
-            now += timedelta(minutes=rng.choice([15, 20, 25, 30]))
+            now += timedelta(minutes=rng.choice([20, 25, 30]))
             while sourced and sourced[0][0] <= now:
                 _, role_id = sourced.pop(0)
                 name = _name(100 + len(sourced))
