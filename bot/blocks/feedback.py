@@ -139,9 +139,6 @@ def thanks_view(candidate_name: str, others: list[Feedback] | None, first: bool)
     }
 
 
-ROUND_DAY = "{date_long_pretty}"
-
-
 def reveal_message(
     *,
     candidate: str,
@@ -160,7 +157,7 @@ def reveal_message(
     # The kind and day tell two rounds of one candidate apart (a second technical interview).
     text = (
         f"Panel recommendations for {escape_mrkdwn(candidate)} — {escape_mrkdwn(interview)} "
-        f"of {slack_datetime(ended_at, ROUND_DAY)}"
+        f"of {slack_datetime(ended_at)}"
     )
     blocks: list[dict[str, Any]] = [
         section(
@@ -192,7 +189,7 @@ def late_recommendation_message(
         if feedback.recommendation
         else "?"
     )
-    of = f" of {slack_datetime(ended_at, ROUND_DAY)}" if ended_at else ""
+    of = f" of {slack_datetime(ended_at)}" if ended_at else ""
     text = (
         f":hourglass: Late recommendation for {escape_mrkdwn(candidate)} — {escape_mrkdwn(interview)}{of}: "
         f"<@{feedback.interviewer_id}>: *{recommendation}*"

@@ -15,8 +15,6 @@ from bot.dates import slack_datetime
 from bot.models import NudgeKind, ObligationKind
 from bot.slack.ids import Action
 
-DAY = "{date_long_pretty}"
-
 
 @dataclass(frozen=True)
 class NudgeItem:
@@ -49,9 +47,7 @@ def _what(item: NudgeItem) -> str:
     if item.obligation_kind == ObligationKind.RESUME_REVIEW:
         return f"a review of *{candidate}*'s profile for {role}"
     if item.obligation_kind == ObligationKind.CANDIDATE_UPDATE:
-        on = (
-            f" on {slack_datetime(item.interview_ended_at, DAY)}" if item.interview_ended_at else ""
-        )
+        on = f" on {slack_datetime(item.interview_ended_at)}" if item.interview_ended_at else ""
         return f"an update to *{candidate}* after their {escape_mrkdwn(item.interview or 'interview')}{on} for {role}"
     return f"the first slate for {role} ({escape_mrkdwn(item.terms)})"
 
