@@ -125,6 +125,11 @@ def test_transcript_shows_each_capability_as_a_slack_reader_sees_it(run: Run) ->
         "(only visible to you, @kenji)",
         "Only the role's recruiter and hiring manager can agree",
         "+ ✅ Contract signed by @rita and @hank — today at 09:40",
+        # a digest standing in for several DMs, within the attention budget
+        "DM to @hank — Tandem, 11:00 in New York 2 things need you",
+        "Tandem sends you at most 3 messages a working day",
+        # one escalation post for the role, at the start of the HM's day
+        "Tandem, 09:00 in New York (as @hank sees it): 🚨 Feedback on *J.D.*",
         # the edit: revision 2, the diff in the thread, the pending acknowledgement
         "(reply in thread) — Tandem",
         "@rita made *revision 2* of the brief:",

@@ -63,8 +63,8 @@ def test_an_escalation_into_a_channel_tandem_left_is_parked_and_told_once(
     channel = only_role(tandem).channel_id
     assert channel is not None
     tandem.standin.channels[channel].members.discard(BOT_USER_ID)
-    run_jobs(tandem, at(3, 10))
-    run_jobs(tandem, at(3, 11))
+    run_jobs(tandem, at(4, 9))  # the escalation goes at the start of the HM's day
+    run_jobs(tandem, at(4, 10))
 
     [escalation] = _outbox(tandem, "escalation")
     assert escalation.state == OutboxState.FAILED and escalation.last_error == "not_in_channel"

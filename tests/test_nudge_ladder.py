@@ -91,6 +91,7 @@ def test_done_when_the_whole_ladder_runs_once_and_never_at_night(
         (at(2, 17), 3),
         (at(3, 9, 59), 3),
         (at(3, 10), 3),
+        (at(4, 9), 3),
         (at(4, 12), 3),
     ]
     for moment, expected_dms in timeline:
@@ -108,7 +109,8 @@ def test_done_when_the_whole_ladder_runs_once_and_never_at_night(
         "request": at(0, 10),
         "reminder": at(1, 15),
         "overdue": at(2, 10),
-        "escalation": at(3, 10),
+        # One working day late on Thursday 10:00: raised at the start of the HM's next day.
+        "escalation": at(4, 9),
     }
     escalations = [
         p
@@ -345,6 +347,7 @@ def test_snooze_holds_reminders_but_not_the_escalation(tandem: Tandem, interview
     run_jobs(tandem, at(2, 10))
     assert len(dms_to(tandem, INTERVIEWER)) == 1
     run_jobs(tandem, at(3, 10))
+    run_jobs(tandem, at(4, 9))  # the escalation: at the start of the HM's next working day
     assert (
         len(
             [
@@ -355,7 +358,7 @@ def test_snooze_holds_reminders_but_not_the_escalation(tandem: Tandem, interview
         )
         == 1
     )
-    run_jobs(tandem, at(3, 10, 5))
+    run_jobs(tandem, at(4, 9, 5))
     texts = feedback_texts(tandem, INTERVIEWER)
     assert len(texts) == 2 and "Overdue" in texts[1]
     # Snoozing holds the DMs; the due time itself stays where the contract put it.

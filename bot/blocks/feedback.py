@@ -154,7 +154,11 @@ def reveal_message(
         for f in submitted
     ]
     lines += [f"• <@{user}>: _not submitted by the due time_" for user in missing]
-    text = f"Panel recommendations for {escape_mrkdwn(candidate)} — {escape_mrkdwn(interview)}"
+    # The kind and day tell two rounds of one candidate apart (a second technical interview).
+    text = (
+        f"Panel recommendations for {escape_mrkdwn(candidate)} — {escape_mrkdwn(interview)} "
+        f"of {slack_datetime(ended_at)}"
+    )
     blocks: list[dict[str, Any]] = [
         section(
             f":ballot_box_with_ballot: *{text}* ({slack_datetime(ended_at)})\n" + "\n".join(lines)
@@ -177,7 +181,7 @@ def reveal_message(
 
 
 def late_recommendation_message(
-    *, candidate: str, interview: str, feedback: Feedback
+    *, candidate: str, interview: str, feedback: Feedback, ended_at: datetime | None = None
 ) -> tuple[str, list[dict[str, Any]]]:
     """A recommendation that arrived after the round was revealed without it."""
     recommendation = (
@@ -185,8 +189,9 @@ def late_recommendation_message(
         if feedback.recommendation
         else "?"
     )
+    of = f" of {slack_datetime(ended_at)}" if ended_at else ""
     text = (
-        f":hourglass: Late recommendation for {escape_mrkdwn(candidate)} — {escape_mrkdwn(interview)}: "
+        f":hourglass: Late recommendation for {escape_mrkdwn(candidate)} — {escape_mrkdwn(interview)}{of}: "
         f"<@{feedback.interviewer_id}>: *{recommendation}*"
     )
     return text, [section(text)]

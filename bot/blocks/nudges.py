@@ -1,4 +1,8 @@
-"""Nudge DMs (single or digest) and channel escalations. Every item says why it was sent."""
+"""Nudge DMs (single or digest), channel escalations and the App Home's open items.
+
+Every item says why it was sent, names the candidate and role it is about and, for an
+interview, its kind and day — two items never read the same.
+"""
 
 from __future__ import annotations
 
@@ -43,7 +47,8 @@ def _what(item: NudgeItem) -> str:
     if item.obligation_kind == ObligationKind.RESUME_REVIEW:
         return f"a review of *{candidate}*'s profile for {role}"
     if item.obligation_kind == ObligationKind.CANDIDATE_UPDATE:
-        return f"an update to *{candidate}* after their {escape_mrkdwn(item.interview or 'interview')} for {role}"
+        on = f" on {slack_datetime(item.interview_ended_at)}" if item.interview_ended_at else ""
+        return f"an update to *{candidate}* after their {escape_mrkdwn(item.interview or 'interview')}{on} for {role}"
     return f"the first slate for {role} ({escape_mrkdwn(item.terms)})"
 
 
@@ -95,34 +100,90 @@ def _button(text: str, action_id: str, value: str, style: str | None = None) -> 
     return button
 
 
-def nudge_dm(items: list[NudgeItem]) -> tuple[str, list[dict[str, Any]]]:
-    """One DM for one item, or a digest for several (one DM per person per hour)."""
+FOOTER = (
+    "Tandem sends you at most 3 messages a working day, only in your working hours: a "
+    "feedback request when the interview ends, everything else in a morning and an "
+    "early-afternoon digest. Everything you owe is in Tandem's Home tab."
+)
+
+
+def nudge_dm(items: list[NudgeItem], *, more: int = 0) -> tuple[str, list[dict[str, Any]]]:
+    """One DM for one item, or a digest for several (most urgent first, each with its own
+    buttons); ``more`` due items did not fit and wait in the App Home."""
     blocks: list[dict[str, Any]] = []
-    if len(items) > 1:
-        blocks.append(header(f"{len(items)} things need you"))
+    count = len(items) + more
+    if count > 1:
+        blocks.append(header(f"{count} things need you"))
     for item in items:
         blocks.append(section(f"{_title(item)}\n{_why(item)}"))
         blocks.append(
             {"type": "actions", "block_id": f"nudge-{item.nudge_id}", "elements": _buttons(item)}
         )
-    blocks.append(
-        context(
-            "Tandem sends at most one message an hour, only in your working hours, and waits while your status says you are away."
-        )
-    )
+    if more:
+        blocks.append(context(f":inbox_tray: {more} more waiting — see them in Tandem's Home tab."))
+    blocks.append(context(FOOTER))
     first = items[0]
-    text = f"{len(items)} things need you" if len(items) > 1 else _title(first).replace("*", "")
+    text = f"{count} things need you" if count > 1 else _title(first).replace("*", "")
     return text, blocks
 
 
-def escalation_message(item: NudgeItem) -> tuple[str, list[dict[str, Any]]]:
-    """Visible accountability: the late item, its owner and the hiring manager, in the channel."""
-    text = (
-        f":rotating_light: {_what(item)[0].upper()}{_what(item)[1:]} was due {slack_datetime(item.due_at)} "
-        f"and is one working day late. <@{item.owner_id}>, <@{item.hiring_manager_id}> — please agree on "
-        "the next step here."
-    )
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def escalation_message(items: list[NudgeItem]) -> tuple[str, list[dict[str, Any]]]:
+    """Visible accountability: a role's items one working day late, each with its owner, and
+    the hiring manager, in one channel post."""
+    first = items[0]
+    ask = f"<@{first.hiring_manager_id}>"
+    if len(items) == 1:
+        text = (
+            f":rotating_light: {_capital(_what(first))} was due {slack_datetime(first.due_at)} "
+            f"and is one working day late. <@{first.owner_id}>, {ask} — please agree on the "
+            "next step here."
+        )
+        body = [section(text)]
+    else:
+        lines = [
+            f"• {_capital(_what(item))} — <@{item.owner_id}>, due {slack_datetime(item.due_at)}"
+            for item in items
+        ]
+        text = (
+            f":rotating_light: {len(items)} items for *{escape_mrkdwn(first.role_title)}* are "
+            f"one working day late:\n" + "\n".join(lines) + f"\n{ask} — please agree on the "
+            "next step with each owner here."
+        )
+        body = [section(text[:2900])]
     return text, [
-        section(text),
-        context("Posted because the collaboration contract of this role sets this due time."),
+        *body,
+        context(
+            "Posted once a working day at most, at the start of the hiring manager's day, "
+            "because the collaboration contract of this role sets these due times."
+        ),
     ]
+
+
+def home_items_blocks(items: list[NudgeItem], *, now: datetime) -> list[dict[str, Any]]:
+    """What the person owes, most urgent first, for the App Home (at most 30 shown)."""
+    if not items:
+        return [section(":white_check_mark: You owe nothing right now.")]
+    blocks: list[dict[str, Any]] = [header(f"What you owe ({len(items)})")]
+    for item in items[:30]:
+        late = ":warning: *Overdue:* " if item.due_at <= now else ""
+        line = f"{late}{_capital(_what(item))}\nDue {slack_datetime(item.due_at)}."
+        if item.obligation_kind == ObligationKind.FEEDBACK:
+            value = str(item.obligation_id)
+            blocks.append(
+                {
+                    "type": "section",
+                    "text": {"type": "mrkdwn", "text": line},
+                    "accessory": _button(
+                        "Submit feedback", Action.SUBMIT_FEEDBACK, value, "primary"
+                    ),
+                }
+            )
+        else:
+            blocks.append(section(line))
+    if len(items) > 30:
+        blocks.append(context(f"… and {len(items) - 30} more."))
+    return blocks

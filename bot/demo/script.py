@@ -148,7 +148,8 @@ def recruiter_adds_candidates(demo: Demo) -> None:
 
 
 def hiring_manager_reviews(demo: Demo) -> None:
-    """Hank's résumé-review DM (one digest for two candidates); Jane moves to the panel."""
+    """Hank's résumé reviews come as one digest standing in for two DMs; Jane moves to the
+    panel."""
     demo.wait_until(demo.day(1, HANK, "11:30"))
     demo.press(
         HANK, demo.latest_dm(HANK, "2 things need you"), "Mark done", on="his DM from Tandem"
@@ -248,13 +249,14 @@ def hiring_manager_reminded(demo: Demo) -> None:
 
 
 def escalation(demo: Demo) -> None:
-    """One working day after the due time, Kenji's feedback is raised in the channel."""
-    demo.wait_until(demo.day(9, KENJI, "09:05"))
+    """Kenji's feedback became one working day late overnight (09:00 Wednesday in Tokyo): it
+    is raised in the channel at the start of Hank's Wednesday, in one post for the role."""
+    demo.wait_until(demo.day(9, HANK, "09:05"))
 
 
 def kenji_submits_late(demo: Demo) -> None:
     demo.read_as(KENJI)
-    demo.wait_until(demo.day(9, KENJI, "10:00"))
+    demo.wait_until(demo.day(10, KENJI, "10:00"))
     demo.press(KENJI, demo.latest_dm(KENJI, "Submit feedback"), "Submit feedback", on="his DM")
     demo.submit(KENJI, {"recommendation": "strong_yes", "rating:0": "4", "rating:2": "3"})
 
@@ -333,8 +335,11 @@ STEPS: tuple[Step, ...] = (
     ),
     Step(
         "Hank reviews and moves Jane to the panel",
-        "Both reviews came as one digest (one DM an hour at most). *Mark done* settles a "
-        "commitment; *Move candidate* records the stage change with who and when.",
+        "Both reviews came as one digest instead of two DMs: Tandem sends a person at most 3 "
+        "DMs a working day, feedback requests when the interview ends and everything else in "
+        "a morning and an early-afternoon digest, most urgent first, each item with its own "
+        "buttons. *Mark done* settles a commitment; *Move candidate* records the stage change "
+        "with who and when.",
         hiring_manager_reviews,
     ),
     Step(
@@ -393,21 +398,22 @@ STEPS: tuple[Step, ...] = (
     ),
     Step(
         "Kenji's late feedback is raised in the channel",
-        "One working day after the due time: an escalation mentioning him and the hiring "
-        "manager, for everyone on the role to see.",
+        "One working day after the due time, at the start of the hiring manager's next "
+        "working day: one post per role listing what is late and whose it is, mentioning "
+        "them and the hiring manager, for everyone on the role to see.",
         escalation,
-    ),
-    Step(
-        "Kenji submits late; he sees the panel's feedback now",
-        "The round's recommendations went to the channel together when its due time passed "
-        "(initials, no details, must-haves nobody assessed flagged); a late one is added.",
-        kenji_submits_late,
     ),
     Step(
         "Hank changes the hiring plan",
         "*Change plan* edits each stage's owner and target date: a new revision like any "
         "other, and the other side is asked to acknowledge the new timeline.",
         hiring_manager_changes_plan,
+    ),
+    Step(
+        "Kenji submits late; he sees the panel's feedback now",
+        "The round's recommendations went to the channel together when its due time passed "
+        "(initials, no details, must-haves nobody assessed flagged); a late one is added.",
+        kenji_submits_late,
     ),
     Step(
         "Rita acknowledges the new timeline",

@@ -23,6 +23,7 @@ from bot.blocks.help import home_blocks
 from bot.clock import utcnow
 from bot.db import SessionFactory
 from bot.services.events import handle_once
+from bot.services.home import open_items
 
 logger = logging.getLogger(__name__)
 
@@ -108,12 +109,15 @@ def handle_app_home_opened(
     client: WebClient,
     sessions: SessionFactory,
 ) -> None:
-    """Publish the person's Home tab when they open it."""
+    """Publish the person's Home tab when they open it: what they owe, then the welcome."""
     if event.get("tab") != "home":
         return
 
     def publish() -> None:
-        client.views_publish(user_id=event["user"], view={"type": "home", "blocks": home_blocks()})
+        now = utcnow()
+        items = open_items(sessions, team_id=str(context.team_id), user_id=event["user"], now=now)
+        view = {"type": "home", "blocks": home_blocks(items, now=now)}
+        client.views_publish(user_id=event["user"], view=view)
 
     run_once(body, context, sessions, publish)
 

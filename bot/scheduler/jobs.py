@@ -15,7 +15,7 @@ from bot.services.checkins import due_checkins, due_reminder_checkins
 from bot.services.events import due_retries as due_event_retries
 from bot.services.events import purge_processed_events
 from bot.services.nudge_delivery import queue_dm, queue_escalations
-from bot.services.nudges import due_recipients
+from bot.services.nudges import due_escalation_roles, due_recipients
 from bot.services.reveals import reveal_due
 from bot.services.submissions import purge as purge_view_submissions
 from bot.slack.lookups import user_fetcher
@@ -84,8 +84,8 @@ def purge_expired_oauth_states(ctx: JobContext, now: datetime) -> int:
 
 @job("send-nudges", every_seconds=60, delivery="effectively-once")
 def send_nudges(ctx: JobContext, now: datetime) -> int:
-    """Queue every due nudge in the outbox: DMs (one digest per person per hour) and channel
-    escalations.
+    """Queue every due nudge in the outbox: DMs (within each person's attention budget, see
+    ``bot.services.attention``) and each role's one escalation post of the day.
 
     Exactly once into the outbox: each nudge is claimed, its message queued and the nudge
     marked sent in one transaction, so any number of schedulers (and crashes) queue it
@@ -93,6 +93,7 @@ def send_nudges(ctx: JobContext, now: datetime) -> int:
     """
     with ctx.sessions() as session:
         recipients = due_recipients(session, now=now)
+        roles = due_escalation_roles(session, now=now)
     queued = 0
     for team_id, recipient_id in recipients:
         try:
@@ -106,7 +107,10 @@ def send_nudges(ctx: JobContext, now: datetime) -> int:
             fetch=user_fetcher(client),
             now=now,
         )
-        queued += queue_escalations(ctx.sessions, team_id=team_id, owner_id=recipient_id, now=now)
+    installed = {team_id for team_id in {t for t, _ in roles} if ctx.token_for(team_id)}
+    for team_id, role_id in roles:
+        if team_id in installed:
+            queued += queue_escalations(ctx.sessions, team_id=team_id, role_id=role_id, now=now)
     return queued
 
 

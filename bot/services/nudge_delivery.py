@@ -27,8 +27,8 @@ from bot.models import (
     Role,
     Workspace,
 )
+from bot.services import attention, outbox, timeline
 from bot.services import nudges as nudge_service
-from bot.services import outbox, timeline
 from bot.services import roles as role_service
 from bot.services.brief import turnaround_text, working_days
 from bot.services.candidates import candidate_count, label
@@ -57,9 +57,21 @@ def _terms(session: Session, obligation: Obligation, role: Role) -> str:
 
 
 def build_item(session: Session, nudge: Nudge, *, in_channel: bool) -> NudgeItem:
+    """What a nudge's message says about its obligation."""
     obligation = session.get(Obligation, nudge.obligation_id)
-    role = session.get(Role, nudge.role_id)
-    assert obligation is not None and role is not None
+    assert obligation is not None
+    return obligation_item(
+        session, obligation, nudge_id=nudge.id, kind=NudgeKind(nudge.kind), in_channel=in_channel
+    )
+
+
+def obligation_item(
+    session: Session, obligation: Obligation, *, nudge_id: int, kind: NudgeKind, in_channel: bool
+) -> NudgeItem:
+    """An obligation as a message item: the candidate, role and interview (kind and day) it
+    is about, so two items never read the same."""
+    role = session.get(Role, obligation.role_id)
+    assert role is not None
     full_names = bool(
         session.scalar(
             select(Workspace.full_names_in_channels).where(Workspace.team_id == role.team_id)
@@ -68,9 +80,9 @@ def build_item(session: Session, nudge: Nudge, *, in_channel: bool) -> NudgeItem
     candidate = session.get(Candidate, obligation.candidate_id) if obligation.candidate_id else None
     interview = session.get(Interview, obligation.interview_id) if obligation.interview_id else None
     return NudgeItem(
-        nudge_id=nudge.id,
+        nudge_id=nudge_id,
         obligation_id=obligation.id,
-        nudge_kind=NudgeKind(nudge.kind),
+        nudge_kind=kind,
         obligation_kind=ObligationKind(obligation.kind),
         role_id=role.id,
         role_title=role.title,
@@ -144,7 +156,7 @@ def queue_dm(
         items = [build_item(session, n, in_channel=False) for n in prepared.nudges]
         if not items:
             return 0
-        text, blocks = nudge_dm(items)
+        text, blocks = nudge_dm(items, more=prepared.more)
         roles = {n.role_id for n in prepared.nudges}
         row = outbox.enqueue(
             session,
@@ -161,35 +173,58 @@ def queue_dm(
 
 
 def queue_escalations(
-    sessions: SessionFactory, *, team_id: str, owner_id: str, now: datetime
+    sessions: SessionFactory, *, team_id: str, role_id: int, now: datetime
 ) -> int:
-    """Queue the owner's due escalations, each a post in its role's channel."""
+    """Queue the role's due escalations as one post in its channel (at most one a working
+    day, at the start of the HM's); returns how many items it lists."""
     with sessions.begin() as session:
+        role = session.get(Role, role_id)
+        if role is None:
+            return 0
+        calendar = calendar_for(session, team_id, role.hiring_manager_id)
+        morning = attention.escalation_morning(now, calendar)
+        posted_today = morning is not None and _posted_since(session, role, morning)
         claimed = nudge_service.prepare_escalations(
             session,
             team_id=team_id,
-            owner_id=owner_id,
-            calendar=calendar_for(session, team_id, owner_id),
+            role_id=role_id,
+            hm_calendar=calendar,
+            posted_since=morning if posted_today else None,
             now=now,
         )
-        queued = 0
-        for nudge in claimed:
-            item = build_item(session, nudge, in_channel=True)
-            if item.channel_id is None:
-                # No channel yet (the brief was never posted): try again on a later tick.
-                nudge_service.release(session, nudge_service.Prepared([nudge]))
-                continue
-            text, blocks = escalation_message(item)
-            row = outbox.enqueue(
-                session,
-                team_id=team_id,
-                kind=ESCALATION_KIND,
-                method=outbox.POST,
-                channel=item.channel_id,
-                payload={"text": text, "blocks": blocks},
-                role_id=nudge.role_id,
-                now=now,
-            )
-            _record_queued(session, [nudge], outbox_id=row.id, now=now)
-            queued += 1
-        return queued
+        if not claimed:
+            return 0
+        if role.channel_id is None:
+            # No channel yet (the brief was never posted): try again on a later tick.
+            nudge_service.release(session, nudge_service.Prepared(claimed))
+            return 0
+        items = [build_item(session, n, in_channel=True) for n in claimed]
+        text, blocks = escalation_message(items)
+        row = outbox.enqueue(
+            session,
+            team_id=team_id,
+            kind=ESCALATION_KIND,
+            method=outbox.POST,
+            channel=role.channel_id,
+            payload={"text": text, "blocks": blocks},
+            role_id=role_id,
+            now=now,
+            unique_within=outbox.A_DAY,
+        )
+        _record_queued(session, claimed, outbox_id=row.id, now=now)
+        return len(claimed)
+
+
+def _posted_since(session: Session, role: Role, since: datetime) -> bool:
+    """Whether the role's escalation post of the day is already queued."""
+    found = session.scalar(
+        select(OutboxMessage.id)
+        .where(
+            OutboxMessage.team_id == role.team_id,
+            OutboxMessage.role_id == role.id,
+            OutboxMessage.kind == ESCALATION_KIND,
+            OutboxMessage.created_at >= since,
+        )
+        .limit(1)
+    )
+    return found is not None

@@ -2,10 +2,11 @@
 
 For a recipient with due DMs: drop rungs whose obligation was met or cancelled, or that the
 person muted; keep only the latest due rung per obligation (a late morning sends "overdue",
-not "reminder" and "overdue"); wait for 09:00–18:00 on their working day and for an away
-status to clear; respect one DM per person per hour (several items become one digest); then
-claim. Escalations are channel posts: they wait for the owner's working hours but are not
-paced or snoozed.
+not "reminder" and "overdue"); wait for their working hours and for an away status to clear;
+then follow the attention budget (``bot.services.attention``: at most 3 DMs a working day, a
+morning and an early-afternoon digest, feedback requests at once) and one DM per person per
+hour; then claim, most urgent first. Escalations are channel posts: one per role, at the
+start of the hiring manager's working day, never snoozed.
 """
 
 from __future__ import annotations
@@ -16,7 +17,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
-from bot.models import Nudge, NudgeKind, Obligation, Person
+from bot.models import Nudge, NudgeKind, Obligation, ObligationKind, Person
+from bot.services import attention
 from bot.services.obligations import is_muted
 from bot.services.working_time import (
     WorkCalendar,
@@ -27,7 +29,8 @@ from bot.services.working_time import (
 
 STALE_CLAIM = timedelta(minutes=5)
 DM_PACE = timedelta(hours=1)
-MAX_DIGEST_ITEMS = 10
+# Two blocks an item, plus a header and two context lines: 43 of Block Kit's 50 blocks.
+MAX_DIGEST_ITEMS = 20
 RUNG_ORDER = [NudgeKind.REQUEST, NudgeKind.REMINDER, NudgeKind.OVERDUE]
 
 
@@ -45,9 +48,11 @@ def _pending(now: datetime) -> list[object]:
 
 
 def due_recipients(session: Session, *, now: datetime) -> list[tuple[str, str]]:
-    """``(team_id, recipient_id)`` pairs with at least one nudge due now."""
+    """``(team_id, recipient_id)`` pairs with at least one DM nudge due now."""
     rows = session.execute(
-        select(Nudge.team_id, Nudge.recipient_id).where(*_pending(now)).distinct()
+        select(Nudge.team_id, Nudge.recipient_id)
+        .where(Nudge.kind != NudgeKind.ESCALATION, *_pending(now))
+        .distinct()
     )
     return [(team_id, recipient_id) for team_id, recipient_id in rows]
 
@@ -105,6 +110,24 @@ class Prepared:
     nudges: list[Nudge]
     person_id: int | None = None
     previous_next_dm_at: datetime | None = None
+    # Due items left out of a full digest (they wait, listed in the App Home).
+    more: int = 0
+
+
+def _urgency(session: Session, nudge: Nudge) -> tuple[datetime, int]:
+    """Most urgent first: the earliest due time (overdue items lead), then the oldest."""
+    obligation = session.get(Obligation, nudge.obligation_id)
+    assert obligation is not None
+    return obligation.due_at, nudge.id
+
+
+def _is_feedback_request(session: Session, nudge: Nudge) -> bool:
+    obligation = session.get(Obligation, nudge.obligation_id)
+    return (
+        nudge.kind == NudgeKind.REQUEST
+        and obligation is not None
+        and obligation.kind == ObligationKind.FEEDBACK
+    )
 
 
 def prepare_dm(
@@ -150,6 +173,9 @@ def prepare_dm(
         return Prepared([])
     previous = person.next_dm_at if person is not None else None
     if person is not None:
+        # Claiming the person's pace row is also what serialises their DMs: a second
+        # scheduler waits on this row, then finds it taken, so the budget below is read by
+        # one transaction at a time.
         paced = session.execute(
             update(Person)
             .where(
@@ -162,19 +188,59 @@ def prepare_dm(
             session.refresh(person)
             _defer(due, person.next_dm_at or now + DM_PACE)
             return Prepared([])
+    wait = attention.dm_wait(
+        now=now,
+        calendar=calendar,
+        sent_today=attention.dms_today(
+            session, team_id=team_id, user_id=recipient_id, now=now, calendar=calendar
+        ),
+        urgent=any(_is_feedback_request(session, n) for n in due),
+    )
+    if wait is not None:
+        if person is not None:
+            session.execute(
+                update(Person).where(Person.id == person.id).values(next_dm_at=previous)
+            )
+        _defer(due, wait)
+        return Prepared([])
+    due.sort(key=lambda n: _urgency(session, n))
     claimed = _claim(session, due[:MAX_DIGEST_ITEMS], now)
-    return Prepared(claimed, person.id if person else None, previous)
+    more = len(due) - MAX_DIGEST_ITEMS if len(due) > MAX_DIGEST_ITEMS else 0
+    return Prepared(claimed, person.id if person else None, previous, more)
+
+
+def due_escalation_roles(session: Session, *, now: datetime) -> list[tuple[str, int]]:
+    """``(team_id, role_id)`` pairs with at least one escalation due now."""
+    rows = session.execute(
+        select(Nudge.team_id, Nudge.role_id)
+        .where(Nudge.kind == NudgeKind.ESCALATION, *_pending(now))
+        .distinct()
+    )
+    return [(team_id, role_id) for team_id, role_id in rows]
 
 
 def prepare_escalations(
-    session: Session, *, team_id: str, owner_id: str, calendar: WorkCalendar, now: datetime
+    session: Session,
+    *,
+    team_id: str,
+    role_id: int,
+    hm_calendar: WorkCalendar,
+    posted_since: datetime | None,
+    now: datetime,
 ) -> list[Nudge]:
+    """Claim the role's escalations for its one post of the day, most urgent first.
+
+    The post goes at the start of the hiring manager's working day and lists what was late
+    by then; what becomes due later waits for the next HM morning, and so does everything
+    if the role already had its post today (``posted_since`` is that day's start, when it
+    did).
+    """
     due = list(
         session.scalars(
             select(Nudge)
             .where(
                 Nudge.team_id == team_id,
-                Nudge.recipient_id == owner_id,
+                Nudge.role_id == role_id,
                 Nudge.kind == NudgeKind.ESCALATION,
                 *_pending(now),
             )
@@ -184,11 +250,19 @@ def prepare_escalations(
     due = _live(session, due, now)
     if not due:
         return []
-    window = next_delivery_time(now, calendar)
-    if window > now:
-        _defer(due, window)
+    morning = attention.escalation_morning(now, hm_calendar)
+    if morning is None:
+        _defer(due, next_delivery_time(now, hm_calendar))
         return []
-    return _claim(session, due, now)
+    tomorrow = next_working_morning(now, hm_calendar)
+    if posted_since is not None:
+        _defer(due, tomorrow)
+        return []
+    _defer([n for n in due if n.send_after > morning], tomorrow)
+    ready = sorted((n for n in due if n.send_after <= morning), key=lambda n: _urgency(session, n))
+    # Claimed in id order, so two schedulers racing for one role never deadlock.
+    claimed = {n.id for n in _claim(session, sorted(ready, key=lambda n: n.id), now)}
+    return [n for n in ready if n.id in claimed]
 
 
 def mark_sent(session: Session, nudge_ids: list[int], *, outbox_id: int, now: datetime) -> None:

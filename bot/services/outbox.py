@@ -38,6 +38,8 @@ METHODS = frozenset({POST, UPDATE, PIN, CREATE_CHANNEL, INVITE, "conversations.j
 # wakes its deliverer (``bot.delivery.poke_after_commit``).
 ENQUEUED = "tandem_outbox_enqueued"
 
+A_DAY = timedelta(hours=24)
+
 SentHook = Callable[[Session, OutboxMessage], None]
 _HOOKS: dict[str, SentHook] = {}
 ParkedHook = Callable[[Session, OutboxMessage], bool]
@@ -121,6 +123,7 @@ def enqueue(
     role_id: int | None = None,
     enterprise_id: str | None = None,
     not_before: datetime | None = None,
+    unique_within: timedelta | None = None,
 ) -> OutboxMessage:
     """Queue one Web API call in the caller's transaction and return its row (id assigned).
 
@@ -129,6 +132,10 @@ def enqueue(
     id; leave it out when ``parent_key`` decides it. ``payload`` holds the method's other
     arguments (``text``, ``blocks`` …). ``role_id`` gives the row a role context: when Slack
     refuses it for a reason a person can fix, the role's recruiter is told once.
+
+    ``unique_within`` (posts only, opt-in): when a post with the same text to the same
+    channel was queued within that time and not given up, nothing new is queued and that
+    row is returned — a channel never reads the same message twice.
     """
     if method not in METHODS:
         raise ValueError(f"the outbox does not deliver {method!r}")
@@ -139,6 +146,10 @@ def enqueue(
         channel = parent.result_channel if parent is not None else None
     if channel is None and parent_key is None and method != CREATE_CHANNEL:
         raise ValueError(f"{method} needs a channel (or a parent_key)")
+    if unique_within is not None and method == POST and channel is not None:
+        same = _same_post(session, team_id, channel, payload or {}, now - unique_within)
+        if same is not None:
+            return same
     if method == UPDATE:
         # Only the latest text of a message matters; an update already being sent is left
         # alone (this one follows it).
@@ -174,6 +185,29 @@ def enqueue(
     session.flush()
     session.info[ENQUEUED] = True
     return row
+
+
+def _same_post(
+    session: Session, team_id: str, channel: str, payload: dict[str, Any], since: datetime
+) -> OutboxMessage | None:
+    """A post of the same text (and thread) to ``channel`` queued since ``since``."""
+    rows = session.scalars(
+        select(OutboxMessage)
+        .where(
+            OutboxMessage.team_id == team_id,
+            OutboxMessage.channel == channel,
+            OutboxMessage.method == POST,
+            OutboxMessage.created_at >= since,
+            OutboxMessage.state.in_([OutboxState.PENDING, OutboxState.SENT]),
+        )
+        .order_by(OutboxMessage.id)
+    )
+    for row in rows:
+        if row.payload.get("text") == payload.get("text") and row.payload.get(
+            "thread_ts"
+        ) == payload.get("thread_ts"):
+            return row
+    return None
 
 
 def enqueue_once(

@@ -67,7 +67,10 @@ def add_late_recommendation(
         return False
     role, candidate = _parties(session, interview)
     text, blocks = late_recommendation_message(
-        candidate=candidate, interview=KINDS.get(interview.kind, interview.kind), feedback=feedback
+        candidate=candidate,
+        interview=KINDS.get(interview.kind, interview.kind),
+        feedback=feedback,
+        ended_at=interview.ends_at,
     )
     post_in_channel(session, role, text, blocks, kind=LATE_RECOMMENDATION, now=now)
     return True
