@@ -247,3 +247,13 @@ def test_candidate_update_is_owed_after_an_interview(tandem: Tandem) -> None:
     assert update.due_at.astimezone(update.due_at.tzinfo) == at(
         3, 10
     )  # 3 working days, London = Thu 15:00 London
+
+
+def test_two_candidates_with_the_same_initials_are_told_apart(tandem: Tandem) -> None:
+    """Channel posts name candidates by initials; two on one role never read the same."""
+    role_id = start_role(tandem)
+    add_candidate(tandem, role_id, "Chris Park", RECRUITER)
+    add_candidate(tandem, role_id, "Cleo Price", RECRUITER)
+    notes = [text for text in thread(tandem) if "New candidate" in text]
+    assert len(notes) == 2 and notes[0] != notes[1]
+    assert "*C.P.*" in notes[0] and "*C.P.2*" in notes[1]

@@ -60,6 +60,22 @@ def initials_of(name: str) -> str:
     return ".".join(letters[:4]) + "."
 
 
+INITIALS_LENGTH = 8  # ``candidates.initials`` column
+
+
+def distinct_initials(session: Session, role_id: int, initials: str) -> str:
+    """``initials``, or — when another candidate of the role already has them — the same with
+    a number (``C.P.2``), so two candidates are never told apart by nothing in a channel."""
+    taken = set(session.scalars(select(Candidate.initials).where(Candidate.role_id == role_id)))
+    number = 1
+    candidate = initials
+    while candidate in taken:
+        number += 1
+        suffix = str(number)
+        candidate = initials[: INITIALS_LENGTH - len(suffix)] + suffix
+    return candidate
+
+
 def label(candidate: Candidate, *, full_names: bool) -> str:
     """How a candidate is named: full name to people on the role, initials in channels."""
     if candidate.erased_at is not None or candidate.name is None:
@@ -74,7 +90,7 @@ def add_candidate(
         team_id=role.team_id,
         role_id=role.id,
         name=new.name,
-        initials=initials_of(new.name),
+        initials=distinct_initials(session, role.id, initials_of(new.name)),
         source=new.source,
         ats_url=new.ats_url,
         stage=new.stage,
