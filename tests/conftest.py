@@ -97,6 +97,13 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 @pytest.hookimpl(optionalhook=True)
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
+    """``-n auto``: two workers per core (at least four). Many tests spend their time waiting
+    the way Slack makes a client wait — a backoff, a ``Retry-After``, one message per second
+    per channel — not computing, so a core can run a second one meanwhile."""
+    return max(4, 2 * (os.cpu_count() or 1))
+
+
 def pytest_configure_node(node: Any) -> None:
     """xdist: every worker starts from the controller's "today"."""
     node.workerinput[TODAY_KEY] = node.config.stash[_today_key]
