@@ -4,7 +4,6 @@ recruiter's DM (post again), and the hiring-plan modal. Each calls one use case 
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from functools import partial
 from typing import Any
 
@@ -14,7 +13,14 @@ from slack_sdk import WebClient
 from bot.blocks.kickoff import message_view
 from bot.clock import utcnow
 from bot.db import SessionFactory
-from bot.handlers.common import NOT_HERE, action_value, actor_of, open_modal, submitted_view, tell
+from bot.handlers.common import (
+    NOT_HERE,
+    action_value,
+    actor_of,
+    open_from_button,
+    submitted_view,
+    tell,
+)
 from bot.services import brief_actions as service
 from bot.services.agreement import AgreeOutcome
 from bot.services.brief_actions import PostAgain
@@ -49,26 +55,6 @@ def handle_agree(
         tell(respond, "You have already agreed to this contract.")
 
 
-def _open_for_editors(
-    body: dict[str, Any],
-    client: WebClient,
-    context: BoltContext,
-    respond: Respond,
-    build: Callable[..., dict[str, Any]],
-) -> None:
-    """Open the modal ``build`` makes for the pressed button's role, or say why not. Runs
-    after ``ack()``: the trigger id is fresh for 3 seconds."""
-    try:
-        view = build(actor_of(context, client), action_value(body), now=utcnow())
-    except (BadPayload, RoleNotFound):
-        tell(respond, NOT_HERE)
-        return
-    except NotAllowed as exc:
-        tell(respond, str(exc))
-        return
-    open_modal(client, body, respond, view)
-
-
 def handle_edit(
     ack: Ack,
     body: dict[str, Any],
@@ -79,7 +65,7 @@ def handle_edit(
 ) -> None:
     """*Edit brief*: the kickoff modal pre-filled with the current revision."""
     ack()
-    _open_for_editors(body, client, context, respond, partial(service.edit_view, sessions))
+    open_from_button(body, client, context, respond, partial(service.edit_view, sessions))
 
 
 def handle_change_plan(
@@ -92,7 +78,7 @@ def handle_change_plan(
 ) -> None:
     """*Change plan*: each stage's owner and target date."""
     ack()
-    _open_for_editors(body, client, context, respond, partial(service.change_plan_view, sessions))
+    open_from_button(body, client, context, respond, partial(service.change_plan_view, sessions))
 
 
 def handle_plan_submission(

@@ -4,6 +4,7 @@ candidate picker's suggestions. Each listener parses the request and calls one u
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext, Respond
@@ -13,12 +14,10 @@ from bot.clock import utcnow
 from bot.db import SessionFactory
 from bot.handlers.common import (
     NOT_HERE,
-    action_value,
     actor_of,
     modal_update,
-    open_or_tell,
+    open_from_button,
     submitted_view,
-    tell,
 )
 from bot.services import candidate_cases
 from bot.services.candidates import CandidateNotFound
@@ -39,17 +38,9 @@ def handle_add_candidate_button(
     sessions: SessionFactory,
 ) -> None:
     ack()
-    try:
-        view = candidate_cases.open_add_candidate(
-            sessions, actor_of(context, client), action_value(body), now=utcnow()
-        )
-    except (BadPayload, RoleNotFound):
-        tell(respond, NOT_HERE)
-        return
-    except NotAllowed as exc:
-        tell(respond, str(exc))
-        return
-    open_or_tell(client, body, respond, view)
+    open_from_button(
+        body, client, context, respond, partial(candidate_cases.open_add_candidate, sessions)
+    )
 
 
 def handle_move_candidate_button(
@@ -61,17 +52,9 @@ def handle_move_candidate_button(
     sessions: SessionFactory,
 ) -> None:
     ack()
-    try:
-        outcome = candidate_cases.open_move_candidate(
-            sessions, actor_of(context, client), action_value(body), now=utcnow()
-        )
-    except (BadPayload, RoleNotFound):
-        tell(respond, NOT_HERE)
-        return
-    except NotAllowed as exc:
-        tell(respond, str(exc))
-        return
-    open_or_tell(client, body, respond, outcome)
+    open_from_button(
+        body, client, context, respond, partial(candidate_cases.open_move_candidate, sessions)
+    )
 
 
 def handle_add_candidate(

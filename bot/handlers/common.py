@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from slack_bolt import BoltContext, Respond
@@ -10,7 +11,9 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.blocks.kickoff import message_view
+from bot.clock import utcnow
 from bot.services.actors import Actor, SubmittedView
+from bot.services.errors import NotAllowed, RoleNotFound
 from bot.slack.lookups import request_user_fetcher
 from bot.slack.metadata import BadPayload, parse_id
 
@@ -97,6 +100,32 @@ def open_or_tell(
         tell(respond, outcome)
         return
     open_modal(client, body, respond, outcome)
+
+
+ViewOpener = Callable[..., "dict[str, Any] | str"]
+
+
+def open_from_button(
+    body: dict[str, Any],
+    client: WebClient,
+    context: BoltContext,
+    respond: Respond,
+    open_view: ViewOpener,
+) -> None:
+    """Open the modal a use case builds for the pressed button's role, or say privately the
+    text it returned instead; a role that is not in this workspace, or a person who may not,
+    gets a private answer. ``open_view(actor, role_id, now=)`` is the use case (a
+    ``functools.partial`` with its ``sessions``). Call after ``ack()``: the trigger id is
+    fresh for 3 seconds."""
+    try:
+        outcome = open_view(actor_of(context, client), action_value(body), now=utcnow())
+    except (BadPayload, RoleNotFound):
+        tell(respond, NOT_HERE)
+        return
+    except NotAllowed as exc:
+        tell(respond, str(exc))
+        return
+    open_or_tell(client, body, respond, outcome)
 
 
 def modal_update(title: str, text: str) -> dict[str, Any]:

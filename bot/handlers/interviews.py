@@ -4,6 +4,7 @@ brief's thread). Each listener parses the request and calls one use case of
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext, Respond
@@ -16,6 +17,7 @@ from bot.handlers.common import (
     action_value,
     actor_of,
     modal_update,
+    open_from_button,
     open_or_tell,
     submitted_view,
     tell,
@@ -46,17 +48,9 @@ def handle_log_interview_button(
     sessions: SessionFactory,
 ) -> None:
     ack()
-    try:
-        outcome = interview_cases.open_log_interview(
-            sessions, actor_of(context, client), action_value(body), now=utcnow()
-        )
-    except (BadPayload, RoleNotFound):
-        tell(respond, NOT_HERE)
-        return
-    except NotAllowed as exc:
-        tell(respond, str(exc))
-        return
-    open_or_tell(client, body, respond, outcome)
+    open_from_button(
+        body, client, context, respond, partial(interview_cases.open_log_interview, sessions)
+    )
 
 
 def handle_log_interview(
