@@ -13,18 +13,11 @@ from slack_sdk import WebClient
 from bot.clock import utcnow
 from bot.db import SessionFactory
 from bot.handlers.common import (
-    NOT_HERE,
     actor_of,
-    modal_update,
     open_from_button,
-    submitted_view,
+    save_role_form,
 )
 from bot.services import candidate_cases
-from bot.services.candidates import CandidateNotFound
-from bot.services.errors import NotAllowed, RoleNotFound
-from bot.services.hiring_forms import FormErrors
-from bot.services.submissions import AlreadySubmitted
-from bot.slack.forms import read_values
 from bot.slack.ids import Action, Callback, Suggestion
 from bot.slack.metadata import BadPayload, parse_metadata
 
@@ -64,28 +57,14 @@ def handle_add_candidate(
     context: BoltContext,
     sessions: SessionFactory,
 ) -> None:
-    try:
-        candidate_cases.add_candidate(
-            sessions,
-            actor_of(context, client),
-            submitted_view(view),
-            role_id=parse_metadata(view.get("private_metadata")).role,
-            values=read_values(view),
-            now=utcnow(),
-        )
-    except FormErrors as exc:
-        ack(response_action="errors", errors=exc.errors)
-        return
-    except (BadPayload, RoleNotFound):
-        ack(**modal_update("Add candidate", NOT_HERE))
-        return
-    except NotAllowed as exc:
-        ack(**modal_update("Add candidate", str(exc)))
-        return
-    except AlreadySubmitted:
-        ack()  # the first submission added the candidate and closes the modal
-        return
-    ack()
+    save_role_form(
+        ack,
+        view,
+        client,
+        context,
+        title="Add candidate",
+        save=partial(candidate_cases.add_candidate, sessions),
+    )
 
 
 def handle_move_candidate(
@@ -95,28 +74,14 @@ def handle_move_candidate(
     context: BoltContext,
     sessions: SessionFactory,
 ) -> None:
-    try:
-        candidate_cases.move_candidate(
-            sessions,
-            actor_of(context, client),
-            submitted_view(view),
-            role_id=parse_metadata(view.get("private_metadata")).role,
-            values=read_values(view),
-            now=utcnow(),
-        )
-    except FormErrors as exc:
-        ack(response_action="errors", errors=exc.errors)
-        return
-    except (BadPayload, RoleNotFound, CandidateNotFound):
-        ack(**modal_update("Move candidate", NOT_HERE))
-        return
-    except NotAllowed as exc:
-        ack(**modal_update("Move candidate", str(exc)))
-        return
-    except AlreadySubmitted:
-        ack()
-        return
-    ack()
+    save_role_form(
+        ack,
+        view,
+        client,
+        context,
+        title="Move candidate",
+        save=partial(candidate_cases.move_candidate, sessions),
+    )
 
 
 def handle_candidate_options(

@@ -6,16 +6,20 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from slack_bolt import BoltContext, Respond
+from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.blocks.kickoff import message_view
 from bot.clock import utcnow
 from bot.services.actors import Actor, SubmittedView
+from bot.services.candidates import CandidateNotFound
 from bot.services.errors import NotAllowed, RoleNotFound
+from bot.services.hiring_forms import FormErrors
+from bot.services.submissions import AlreadySubmitted
+from bot.slack.forms import read_values
 from bot.slack.lookups import request_user_fetcher
-from bot.slack.metadata import BadPayload, parse_id
+from bot.slack.metadata import BadPayload, parse_id, parse_metadata
 
 logger = logging.getLogger(__name__)
 
@@ -126,6 +130,44 @@ def open_from_button(
         tell(respond, str(exc))
         return
     open_or_tell(client, body, respond, outcome)
+
+
+RoleFormSaver = Callable[..., object]
+
+
+def save_role_form(
+    ack: Ack,
+    view: dict[str, Any],
+    client: WebClient,
+    context: BoltContext,
+    *,
+    title: str,
+    save: RoleFormSaver,
+) -> None:
+    """Save a submitted modal about one role (named in its ``private_metadata``) with the use
+    case ``save(actor, submitted_view, role_id=, values=, now=)``, and ack with what became
+    of it: field errors, the modal replaced by a refusal, or closed (saved now or before)."""
+    try:
+        save(
+            actor_of(context, client),
+            submitted_view(view),
+            role_id=parse_metadata(view.get("private_metadata")).role,
+            values=read_values(view),
+            now=utcnow(),
+        )
+    except FormErrors as exc:
+        ack(response_action="errors", errors=exc.errors)
+        return
+    except (BadPayload, RoleNotFound, CandidateNotFound):
+        ack(**modal_update(title, NOT_HERE))
+        return
+    except NotAllowed as exc:
+        ack(**modal_update(title, str(exc)))
+        return
+    except AlreadySubmitted:
+        ack()  # the first submission was saved; this one only closes the modal
+        return
+    ack()
 
 
 def modal_update(title: str, text: str) -> dict[str, Any]:

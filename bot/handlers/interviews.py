@@ -13,17 +13,16 @@ from slack_sdk import WebClient
 from bot.clock import utcnow
 from bot.db import SessionFactory
 from bot.handlers.common import (
-    NOT_HERE,
     action_value,
     actor_of,
     modal_update,
     open_from_button,
     open_or_tell,
+    save_role_form,
     submitted_view,
     tell,
 )
 from bot.services import interview_cases
-from bot.services.candidates import CandidateNotFound
 from bot.services.errors import NotAllowed, RoleNotFound
 from bot.services.hiring_forms import FormErrors
 from bot.services.interviews import InterviewCancelled, InterviewNotFound
@@ -60,28 +59,14 @@ def handle_log_interview(
     context: BoltContext,
     sessions: SessionFactory,
 ) -> None:
-    try:
-        interview_cases.log_interview(
-            sessions,
-            actor_of(context, client),
-            submitted_view(view),
-            role_id=parse_metadata(view.get("private_metadata")).role,
-            values=read_values(view),
-            now=utcnow(),
-        )
-    except FormErrors as exc:
-        ack(response_action="errors", errors=exc.errors)
-        return
-    except (BadPayload, RoleNotFound, CandidateNotFound):
-        ack(**modal_update("Log interview", NOT_HERE))
-        return
-    except NotAllowed as exc:
-        ack(**modal_update("Log interview", str(exc)))
-        return
-    except AlreadySubmitted:
-        ack()  # the first submission logged it and closes the modal
-        return
-    ack()
+    save_role_form(
+        ack,
+        view,
+        client,
+        context,
+        title="Log interview",
+        save=partial(interview_cases.log_interview, sessions),
+    )
 
 
 def handle_edit_interview_button(
