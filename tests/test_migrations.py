@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Engine, inspect, select
+from sqlalchemy.orm import Session
 
 from bot.db import make_engine, make_session_factory
 from bot.migrate import current_revisions, downgrade_database, head_revisions, upgrade_database
@@ -102,6 +103,26 @@ def test_concurrent_upgrades_do_not_race(empty_engine: Engine) -> None:
     assert _differences(empty_engine) == []
 
 
+def _insert_candidate(session: Session, role_id: int, initials: str, *, at: datetime) -> int:
+    """A candidate row with only the columns every revision has (an ORM insert would name
+    columns a later migration adds)."""
+    table = Candidate.__table__
+    return session.execute(
+        sa.insert(table)
+        .values(
+            team_id="T1",
+            role_id=role_id,
+            initials=initials,
+            source="referral",
+            stage="panel",
+            created_by="UREC",
+            created_at=at,
+            updated_at=at,
+        )
+        .returning(table.c.id)
+    ).scalar_one()
+
+
 def test_messages_posted_before_the_outbox_get_their_keys(empty_engine: Engine) -> None:
     """A brief, change message, interview note and check-in posted before the outbox get a
     sent row with their key, so an update or a thread reply finds them (data only: the
@@ -139,22 +160,13 @@ def test_messages_posted_before_the_outbox_get_their_keys(empty_engine: Engine) 
             created_at=at,
             change_message_ts="222.000200",
         )
-        candidate = Candidate(
-            team_id="T1",
-            role_id=role.id,
-            initials="A.B.",
-            source="referral",
-            stage="new",
-            created_by="UREC",
-            created_at=at,
-            updated_at=at,
-        )
-        session.add_all([revision, candidate])
+        session.add(revision)
         session.flush()
+        candidate_id = _insert_candidate(session, role.id, "A.B.", at=at)
         interview = Interview(
             team_id="T1",
             role_id=role.id,
-            candidate_id=candidate.id,
+            candidate_id=candidate_id,
             revision_id=revision.id,
             kind="technical",
             starts_at=at,
@@ -225,21 +237,7 @@ def test_duplicate_open_candidate_updates_are_merged_into_the_one_due_last(
         )
         session.add(role)
         session.flush()
-        twice, once = (
-            Candidate(
-                team_id="T1",
-                role_id=role.id,
-                initials=initials,
-                source="referral",
-                stage="panel",
-                created_by="UREC",
-                created_at=at,
-                updated_at=at,
-            )
-            for initials in ("A.B.", "C.D.")
-        )
-        session.add_all([twice, once])
-        session.flush()
+        twice, once = (_insert_candidate(session, role.id, i, at=at) for i in ("A.B.", "C.D."))
         obligations = sa.table(
             "obligations",
             *(sa.column(name) for name in ("id", "team_id", "role_id", "kind", "subject_key")),
@@ -269,9 +267,9 @@ def test_duplicate_open_candidate_updates_are_merged_into_the_one_due_last(
                     team_id="T1",
                     role_id=role.id,
                     kind=kind,
-                    subject_key=f"candidate:{candidate.id}:{name}",
+                    subject_key=f"candidate:{candidate}:{name}",
                     owner_id="UREC",
-                    candidate_id=candidate.id,
+                    candidate_id=candidate,
                     starts_at=at,
                     due_at=at + timedelta(days=days),
                     created_at=at,

@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from bot.blocks.text import context, divider, escape_mrkdwn, header, section
 from bot.dates import plain_date, slack_datetime
-from bot.models import Acknowledgement, Commitment, CommitmentKind, Role, Side
+from bot.models import (
+    Acknowledgement,
+    ActionItem,
+    Commitment,
+    CommitmentKind,
+    Role,
+    RoleClosure,
+    RoleStatus,
+    Side,
+)
 from bot.services.agreement import ContractStatus
 from bot.services.brief import (
     STAGE_LABELS,
@@ -38,6 +47,10 @@ class BriefView:
     pending_revision_numbers: dict[int, int]
     checkins_from: datetime
     contract: ContractStatus
+    # The close or hold in force (None while the role is open).
+    closure: RoleClosure | None = None
+    # The pair's open action items from earlier retros (shown until one of them marks done).
+    action_items: list[ActionItem] = field(default_factory=list)
 
 
 def _bullets(items: list[str]) -> str:
@@ -165,17 +178,59 @@ def brief_message(view: BriefView) -> tuple[str, list[dict[str, Any]]]:
             f"{slack_datetime(view.edited_at)}"
         )
     )
-    buttons = []
-    if view.contract.signed_at is None:
-        buttons.append(_button("Agree to contract", Action.AGREE, str(role.id), style="primary"))
-    buttons.append(_button("Edit brief", Action.EDIT, str(role.id)))
-    buttons.append(_button("Change plan", Action.CHANGE_PLAN, str(role.id)))
-    buttons.append(_button("Add candidate", Action.ADD_CANDIDATE, str(role.id)))
-    buttons.append(_button("Move candidate", Action.MOVE_CANDIDATE, str(role.id)))
-    buttons.append(_button("Log interview", Action.LOG_INTERVIEW, str(role.id)))
-    blocks.append({"type": "actions", "elements": buttons})
+    blocks.extend(action_item_blocks(view.action_items))
+    blocks.append({"type": "actions", "elements": _brief_buttons(view)})
     text = f"Kickoff brief: {title} — hiring manager <@{brief.hiring_manager_id}>, recruiter <@{brief.recruiter_id}>"
     return text, blocks
+
+
+MAX_ACTION_ITEMS_SHOWN = 5
+
+
+def action_item_blocks(items: list[ActionItem]) -> list[dict[str, Any]]:
+    """The pair's open action items from their earlier retros, each with *Mark done*."""
+    if not items:
+        return []
+    blocks: list[dict[str, Any]] = [
+        divider(),
+        section("*From your last retro* — what you agreed to do differently this time"),
+    ]
+    for item in items[:MAX_ACTION_ITEMS_SHOWN]:
+        due = f" · due {plain_date(item.due_on)}" if item.due_on else ""
+        blocks.append(
+            {
+                "type": "section",
+                "text": {
+                    "type": "mrkdwn",
+                    "text": f"• {escape_mrkdwn(item.text)} — <@{item.owner_id}>{due}"[:3000],
+                },
+                "accessory": _button("Mark done", Action.ACTION_ITEM_DONE, str(item.id)),
+            }
+        )
+    if len(items) > MAX_ACTION_ITEMS_SHOWN:
+        blocks.append(context(f"…and {len(items) - MAX_ACTION_ITEMS_SHOWN} more in App Home"))
+    return blocks
+
+
+def _brief_buttons(view: BriefView) -> list[dict[str, Any]]:
+    """The actions that apply to the role as it stands: a closed or held role can only be
+    reopened."""
+    role = view.role
+    value = str(role.id)
+    if role.status != RoleStatus.OPEN:
+        return [_button("Reopen role", Action.REOPEN_ROLE, value)]
+    buttons = []
+    if view.contract.signed_at is None:
+        buttons.append(_button("Agree to contract", Action.AGREE, value, style="primary"))
+    buttons.append(_button("Edit brief", Action.EDIT, value))
+    buttons.append(_button("Change plan", Action.CHANGE_PLAN, value))
+    buttons.append(_button("Add candidate", Action.ADD_CANDIDATE, value))
+    buttons.append(_button("Move candidate", Action.MOVE_CANDIDATE, value))
+    buttons.append(_button("Log interview", Action.LOG_INTERVIEW, value))
+    buttons.append(_button("Panel focus areas", Action.PANEL_FOCUS, value))
+    buttons.append(_button("Record survey score", Action.RECORD_SURVEY, value))
+    buttons.append(_button("Close role", Action.CLOSE_ROLE, value))
+    return buttons
 
 
 def _button(text: str, action_id: str, value: str, style: str | None = None) -> dict[str, Any]:

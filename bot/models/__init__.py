@@ -17,6 +17,19 @@ from bot.models.hiring import (
 from bot.models.jobs import JobRun
 from bot.models.nudges import Mute, Nudge, NudgeKind
 from bot.models.outbox import OutboxGate, OutboxMessage, OutboxState
+from bot.models.retro import (
+    ActionItem,
+    Capacity,
+    FocusArea,
+    Hire,
+    Outcome,
+    PanelFocus,
+    QualityCheck,
+    RetroAnonymousAnswer,
+    RetroAnswer,
+    RetroPoll,
+    RoleClosure,
+)
 from bot.models.role import (
     Acknowledgement,
     BriefRevision,
@@ -34,10 +47,12 @@ from bot.models.workspace import Person, Workspace
 
 __all__ = [
     "Acknowledgement",
+    "ActionItem",
     "Base",
     "BriefRevision",
     "Candidate",
     "CandidateStage",
+    "Capacity",
     "CheckIn",
     "CheckInParty",
     "CheckInReply",
@@ -45,6 +60,8 @@ __all__ = [
     "CommitmentKind",
     "CommitmentState",
     "Feedback",
+    "FocusArea",
+    "Hire",
     "Interview",
     "JobRun",
     "KickoffDraft",
@@ -56,11 +73,18 @@ __all__ = [
     "OutboxGate",
     "OutboxMessage",
     "OutboxState",
+    "Outcome",
+    "PanelFocus",
     "Participation",
     "Person",
     "ProcessedEvent",
+    "QualityCheck",
     "Recommendation",
+    "RetroAnonymousAnswer",
+    "RetroAnswer",
+    "RetroPoll",
     "Role",
+    "RoleClosure",
     "RoleStatus",
     "Side",
     "StageChange",

@@ -41,6 +41,10 @@ class Candidate(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
     erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The candidate's 1–5 candidate-experience survey score, recorded by the recruiter.
+    experience_score: Mapped[int | None] = mapped_column(Integer)
+    experience_recorded_by: Mapped[str | None] = mapped_column(String(32))
+    experience_recorded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class StageChange(Base):

@@ -19,9 +19,12 @@ from bot.models.base import Base, UTCDateTime
 
 
 class RoleStatus(StrEnum):
+    """Where a role stands; each close or hold is a ``RoleClosure`` row with its details."""
+
     OPEN = "open"
     ON_HOLD = "on_hold"
-    CLOSED = "closed"
+    FILLED = "filled"
+    CANCELLED = "cancelled"
 
 
 class Side(StrEnum):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, time
 
-from sqlalchemy import Boolean, String, Time, UniqueConstraint
+from sqlalchemy import Boolean, Integer, String, Time, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.models.base import Base, UTCDateTime
@@ -29,6 +29,12 @@ class Workspace(Base):
     work_end: Mapped[time | None] = mapped_column(Time())
     workdays: Mapped[str | None] = mapped_column(String(7))
     morning_digest_only: Mapped[bool | None] = mapped_column(Boolean)
+    # Anonymous retro answers are shown (as aggregates) only once this many people answered
+    # anonymously; None: 3. It can be raised, never lowered below 3.
+    anonymity_threshold: Mapped[int | None] = mapped_column(Integer)
+    # Days after a hire's start date when the HM is asked how the hire is doing, comma
+    # separated ("30,60,90"); None: 30, 60 and 90.
+    quality_check_days: Mapped[str | None] = mapped_column(String(32))
 
 
 class Person(Base):

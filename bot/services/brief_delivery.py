@@ -32,7 +32,15 @@ from bot.blocks.brief import (
 )
 from bot.clock import utcnow
 from bot.models import OutboxMessage, OutboxState, Role
-from bot.services import agreement, message_keys, outbox, outbox_admin, timeline
+from bot.services import (
+    action_items,
+    agreement,
+    closures,
+    message_keys,
+    outbox,
+    outbox_admin,
+    timeline,
+)
 from bot.services import checkins as checkin_service
 from bot.services import roles as role_service
 from bot.services.brief import BriefContent
@@ -68,6 +76,13 @@ def build_brief_view(session: Session, role: Role) -> BriefView:
         pending_revision_numbers=role_service.revision_numbers(session, pending),
         checkins_from=checkin_service.schedule_start(session, role),
         contract=agreement.contract_status(session, role),
+        closure=closures.current_closure(session, role),
+        action_items=action_items.open_for_pair(
+            session,
+            team_id=role.team_id,
+            recruiter_id=role.recruiter_id,
+            hiring_manager_id=role.hiring_manager_id,
+        ),
     )
 
 

@@ -34,6 +34,19 @@ class Event(StrEnum):
     # A candidate's open update moved to their later interview instead of a second one.
     OBLIGATION_REPLACED = "obligation_replaced"
     CHECKIN_ANSWERED = "checkin_answered"
+    ROLE_CLOSED = "role_closed"
+    ROLE_HELD = "role_held"
+    ROLE_REOPENED = "role_reopened"
+    CANDIDATE_HIRED = "candidate_hired"
+    RETRO_OPENED = "retro_opened"
+    # Named answers only: an anonymous answer leaves no trace with a person or a time.
+    RETRO_ANSWERED = "retro_answered"
+    RETRO_SUMMARIZED = "retro_summarized"
+    ACTION_ITEM_ADDED = "action_item_added"
+    ACTION_ITEM_DONE = "action_item_done"
+    FOCUS_AREAS_SET = "focus_areas_set"
+    SURVEY_SCORE_RECORDED = "survey_score_recorded"
+    QUALITY_CHECK_ANSWERED = "quality_check_answered"
 
 
 def record(

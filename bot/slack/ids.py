@@ -23,6 +23,13 @@ class Callback(StrEnum):
     FEEDBACK = "feedback"
     SKIP_CHECKIN = "checkin-skip"
     MOVE_CHECKIN = "checkin-move"
+    CLOSE_ROLE = "role-close"
+    RETRO_ANSWER = "retro-answer"
+    ACTION_ITEM = "retro-action-item"
+    QUALITY_CHECK = "quality-check"
+    SURVEY_SCORE = "candidate-survey"
+    FOCUS_AREAS = "interview-focus"
+    PANEL_FOCUS = "panel-focus"
 
 
 class Action(StrEnum):
@@ -44,6 +51,17 @@ class Action(StrEnum):
     MARK_DONE = "obligation-done"
     SKIP_CHECKIN = "checkin-skip"
     MOVE_CHECKIN = "checkin-move"
+    CLOSE_ROLE = "brief-close"
+    REOPEN_ROLE = "brief-reopen"
+    # On the "hired" note of *Move candidate*: close the role as filled with that candidate.
+    CLOSE_AS_FILLED = "candidate-hired-close"
+    RECORD_SURVEY = "brief-record-survey"
+    PANEL_FOCUS = "brief-panel-focus"
+    FOCUS_AREAS = "interview-focus"
+    RETRO_ANSWER = "retro-answer"
+    ADD_ACTION_ITEM = "retro-add-action-item"
+    ACTION_ITEM_DONE = "action-item-done"
+    QUALITY_CHECK = "quality-check-open"
 
 
 class Suggestion(StrEnum):
