@@ -56,6 +56,7 @@ def test_run_once_runs_every_job_and_purges_old_event_ids(db: Database) -> None:
     results = run_all_once(job_context(settings, db), NOW)
 
     assert sorted(results) == [
+        "ask-quality-checks",
         "deliver-outbox",
         "post-checkins",
         "purge-oauth-states",
@@ -65,6 +66,7 @@ def test_run_once_runs_every_job_and_purges_old_event_ids(db: Database) -> None:
         "retry-events",
         "reveal-feedback",
         "send-nudges",
+        "summarize-retros",
     ]
     assert results["purge-processed-events"] == 1
     with db.sessions() as session:

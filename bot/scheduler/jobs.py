@@ -10,6 +10,7 @@ from sqlalchemy import delete
 from bot.models.slack_oauth import oauth_states_table
 from bot.scheduler.context import JobContext, WorkspaceNotInstalled
 from bot.scheduler.registry import job
+from bot.services import quality_checks, retro_summary
 from bot.services.checkin_posts import post_checkin, remind_checkin
 from bot.services.checkins import due_checkins, due_reminder_checkins
 from bot.services.events import due_retries as due_event_retries
@@ -161,6 +162,28 @@ def remind_checkins(ctx: JobContext, now: datetime) -> int:
         for checkin_id, team_id in checkins
         if team_id in installed
     )
+
+
+@job("summarize-retros", every_seconds=60, delivery="effectively-once")
+def summarize_retros(ctx: JobContext, now: datetime) -> int:
+    """Replace each retro poll whose 3 working days (HM's time zone) are over with its summary.
+
+    Exactly once into the outbox: the poll is claimed (``summarized_at``) by a conditional
+    update in the transaction that queues the summary, so any number of schedulers summarize
+    it once; delivery is the outbox's (see ``deliver-outbox``).
+    """
+    return retro_summary.summarize_due(ctx.sessions, now=now)
+
+
+@job("ask-quality-checks", every_seconds=60, delivery="effectively-once")
+def ask_quality_checks(ctx: JobContext, now: datetime) -> int:
+    """DM the HM each due quality-of-hire poll (30/60/90 days after the start date), inside
+    their working hours.
+
+    Exactly once into the outbox: the check is claimed (``asked_at``) by a conditional update
+    in the transaction that queues the DM, so any number of schedulers ask once.
+    """
+    return quality_checks.ask_due(ctx.sessions, now=now)
 
 
 @job("deliver-outbox", every_seconds=5, delivery="effectively-once", order=1)

@@ -32,3 +32,18 @@ def interview_note(interview_id: int) -> str:
 def checkin(checkin_id: int) -> str:
     """A weekly check-in post; its reminders are replies in its thread."""
     return f"checkin:{checkin_id}"
+
+
+def retro_poll(poll_id: int) -> str:
+    """A role's retro poll; updated in place with who has answered, then by its summary."""
+    return f"retro-poll:{poll_id}"
+
+
+def shared_win(closure_id: int) -> str:
+    """The channel post announcing a filled role as the pair's joint result."""
+    return f"shared-win:{closure_id}"
+
+
+def quality_check(check_id: int) -> str:
+    """The HM's quality-of-hire DM (updated once they answer)."""
+    return f"quality-check:{check_id}"

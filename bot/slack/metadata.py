@@ -24,6 +24,11 @@ class ModalMetadata(BaseModel):
     obligation: RowId | None = None
     week: Annotated[str, Field(max_length=32)] | None = None
     thread: Annotated[str, Field(max_length=32)] | None = None
+    poll: RowId | None = None
+    candidate: RowId | None = None
+    quality_check: RowId | None = None
+    # What the modal was opened from (e.g. "hired": Close role from a Move candidate note).
+    origin: Annotated[str, Field(max_length=16)] | None = None
 
 
 class BadPayload(Exception):
