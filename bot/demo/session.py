@@ -172,19 +172,20 @@ class Demo:
         """The date on ``person``'s calendar now."""
         return self.clock.now().astimezone(ZoneInfo(person.tz)).date()
 
-    def wait_until(self, when: datetime) -> None:
+    def wait_until(self, when: datetime, *, tick: timedelta = JOB_TICK) -> None:
         """Let time pass until ``when``, the scheduler's jobs running on the hour (every
         :data:`JOB_TICK` of simulated time) as ``tandem run`` would run them, and once more at
-        ``when``; whatever they post is recorded."""
+        ``when``; whatever they post is recorded. A long quiet stretch (weeks after a hire)
+        may pass with a coarser ``tick``; every job is idempotent, so it only runs less often."""
         now = self.clock.now()
         if when < now - SETUP_SLACK:
             raise DemoError(f"time only moves forward: {when:%a %d %b %H:%M %Z} has passed")
-        tick = JOB_TICK.total_seconds()
-        moment = datetime.fromtimestamp((now.timestamp() // tick + 1) * tick, UTC)
+        seconds = tick.total_seconds()
+        moment = datetime.fromtimestamp((now.timestamp() // seconds + 1) * seconds, UTC)
         while moment < when:
             self.clock.move_to(moment)
             self.run_jobs()
-            moment += JOB_TICK
+            moment += tick
         self.clock.move_to(when)
         self.run_jobs()
 
