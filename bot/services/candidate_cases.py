@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from bot.blocks.closure import close_as_filled_offer
 from bot.blocks.hiring import (
     add_candidate_modal,
     candidate_note,
@@ -146,6 +147,9 @@ def move_candidate(
             change.to_stage,
             actor.user_id,
         )
+        if change.to_stage == CandidateStage.HIRED:
+            # Offer to close the role as filled with this hire (the editor decides).
+            blocks = [*blocks, *close_as_filled_offer(candidate.id)]
         note_in_thread(session, role, text, blocks, now=now)
 
 
