@@ -90,3 +90,30 @@ def test_hold_then_reopen(tandem: Tandem) -> None:
         assert closure.reopened_by == HM and closure.reason == "Budget freeze"
         role = session.get(Role, role_id)
         assert role is not None and role.status == "open"
+
+
+def test_moving_a_candidate_to_hired_offers_close_as_filled(tandem: Tandem) -> None:
+    from bot.services import hiring_forms
+
+    role_id, candidate = _role(tandem)
+    with freeze_time(CLOSING, tick=True):
+        assert press(tandem, RECRUITER, Action.MOVE_CANDIDATE, str(role_id)) is None
+        reply = submit(
+            tandem,
+            opened_view(tandem),
+            user=RECRUITER,
+            changes={hiring_forms.CANDIDATE: str(candidate), hiring_forms.STAGE: "hired"},
+        )
+        assert reply.body == ""
+        tandem.deliver()
+        notes = [
+            m
+            for m in tandem.standin.posted(only_role(tandem).channel_id)
+            if Action.CLOSE_AS_FILLED in str(m.get("blocks"))
+        ]
+        assert len(notes) == 1
+        assert press(tandem, STRANGER, Action.CLOSE_AS_FILLED, str(candidate)) is not None
+        assert press(tandem, HM, Action.CLOSE_AS_FILLED, str(candidate)) is None
+        view = opened_view(tandem)
+    hires = next(b for b in view["blocks"] if b.get("block_id") == "close_hires")
+    assert [o["value"] for o in hires["element"]["initial_options"]] == [str(candidate)]
