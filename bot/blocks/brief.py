@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from bot.blocks.closure import outcome_line
 from bot.blocks.text import context, divider, escape_mrkdwn, header, section
 from bot.dates import plain_date, slack_datetime
 from bot.models import (
@@ -51,6 +52,8 @@ class BriefView:
     closure: RoleClosure | None = None
     # The pair's open action items from earlier retros (shown until one of them marks done).
     action_items: list[ActionItem] = field(default_factory=list)
+    # How the hires of the close in force are named in the channel.
+    hires: list[str] = field(default_factory=list)
 
 
 def _bullets(items: list[str]) -> str:
@@ -178,6 +181,8 @@ def brief_message(view: BriefView) -> tuple[str, list[dict[str, Any]]]:
             f"{slack_datetime(view.edited_at)}"
         )
     )
+    if view.closure is not None:
+        blocks.append(section(outcome_line(view.closure, view.hires)))
     blocks.extend(action_item_blocks(view.action_items))
     blocks.append({"type": "actions", "elements": _brief_buttons(view)})
     text = f"Kickoff brief: {title} — hiring manager <@{brief.hiring_manager_id}>, recruiter <@{brief.recruiter_id}>"
@@ -218,7 +223,18 @@ def _brief_buttons(view: BriefView) -> list[dict[str, Any]]:
     role = view.role
     value = str(role.id)
     if role.status != RoleStatus.OPEN:
-        return [_button("Reopen role", Action.REOPEN_ROLE, value)]
+        reopen = _button("Reopen role", Action.REOPEN_ROLE, value)
+        reopen["confirm"] = {
+            "title": {"type": "plain_text", "text": "Reopen this role?"},
+            "text": {
+                "type": "plain_text",
+                "text": "Check-ins start again and the brief's buttons come back. "
+                "The role's history, and any hires, are kept.",
+            },
+            "confirm": {"type": "plain_text", "text": "Reopen"},
+            "deny": {"type": "plain_text", "text": "Not now"},
+        }
+        return [reopen]
     buttons = []
     if view.contract.signed_at is None:
         buttons.append(_button("Agree to contract", Action.AGREE, value, style="primary"))

@@ -6,6 +6,7 @@ from bot.handlers import (
     brief_actions,
     candidates,
     checkins,
+    closure,
     commands,
     events,
     feedback,
@@ -23,4 +24,5 @@ def register(app: App) -> None:
     interviews.register(app)
     feedback.register(app)
     checkins.register(app)
+    closure.register(app)
     events.register(app)

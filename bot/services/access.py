@@ -10,7 +10,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from bot.models import Role
+from bot.models import Role, RoleStatus
 from bot.services import roles as role_service
 from bot.services import submissions
 from bot.services.actors import Actor, SubmittedView
@@ -18,6 +18,28 @@ from bot.services.people import refresh_people
 from bot.services.roles import NotAllowed
 
 EDITORS_ONLY = "Only the role's recruiter, hiring manager or a workspace admin can {what}."
+_STATE_NAMES = {
+    RoleStatus.FILLED: "closed as filled",
+    RoleStatus.CANCELLED: "cancelled",
+    RoleStatus.ON_HOLD: "on hold",
+}
+NOT_OPEN = (
+    "This role is {state}, so nothing was changed. To work on it again, reopen it first "
+    "with *Reopen role* on the brief."
+)
+
+
+class RoleNotOpen(NotAllowed):
+    """The role is closed or on hold: a button of its old brief was pressed (the guard)."""
+
+
+def require_open(role: Role) -> None:
+    """The one guard for every change to a role's work (brief, plan, candidates, interviews,
+    the contract): a closed or held role is changed only by *Reopen role*. A stale button on
+    an old copy of the brief gets a private answer and changes nothing."""
+    if role.status != RoleStatus.OPEN:
+        state = _STATE_NAMES.get(role.status, "closed")
+        raise RoleNotOpen(NOT_OPEN.format(state=state))
 
 
 def is_editor(session: Session, role: Role, actor: Actor, *, now: datetime) -> bool:
@@ -39,12 +61,22 @@ def role_in_workspace(session: Session, actor: Actor, role_id: int | None) -> Ro
 
 
 def editable_role(
-    session: Session, actor: Actor, role_id: int | None, *, what: str, now: datetime
+    session: Session,
+    actor: Actor,
+    role_id: int | None,
+    *,
+    what: str,
+    now: datetime,
+    open_only: bool = False,
 ) -> Role:
-    """The role, if the actor may edit it; ``NotAllowed`` (saying who may) otherwise."""
+    """The role, if the actor may edit it; ``NotAllowed`` (saying who may) otherwise, and
+    ``RoleNotOpen`` for a closed or held role when ``open_only`` (checked after the right,
+    so an outsider learns nothing about the role)."""
     role = role_in_workspace(session, actor, role_id)
     if not is_editor(session, role, actor, now=now):
         raise NotAllowed(EDITORS_ONLY.format(what=what))
+    if open_only:
+        require_open(role)
     return role
 
 

@@ -27,6 +27,7 @@ def agree(
     """*Agree to contract*: HM and recruiter only; the brief is updated in place."""
     with sessions.begin() as session:
         role = access.role_in_workspace(session, actor, role_id)
+        access.require_open(role)
         outcome = agreement.agree_to_contract(session, role=role, user_id=actor.user_id, now=now)
         if outcome != AgreeOutcome.ALREADY:
             brief_delivery.queue_brief_update(session, role, now=now)
@@ -38,7 +39,9 @@ def edit_view(
 ) -> dict[str, Any]:
     """*Edit brief*: the kickoff modal pre-filled with the current revision (editors only)."""
     with sessions.begin() as session:
-        role = access.editable_role(session, actor, role_id, what="edit the brief", now=now)
+        role = access.editable_role(
+            session, actor, role_id, what="edit the brief", now=now, open_only=True
+        )
         draft = draft_service.start_draft(
             session, team_id=role.team_id, user_id=actor.user_id, now=now, role=role
         )
@@ -52,7 +55,9 @@ def change_plan_view(
 ) -> dict[str, Any]:
     """*Change plan*: each stage's owner and target date (editors only)."""
     with sessions.begin() as session:
-        role = access.editable_role(session, actor, role_id, what="change the plan", now=now)
+        role = access.editable_role(
+            session, actor, role_id, what="change the plan", now=now, open_only=True
+        )
         brief = role_service.current_brief(session, role)
         plan = [item.model_dump(mode="json") for item in brief.plan]
         return plan_view(role_id=role.id, title=role.title, plan=plan)
@@ -75,7 +80,9 @@ def submit_plan(
 ) -> PlanSaved:
     """A changed plan is a new revision, announced in the brief's thread."""
     with sessions.begin() as session:
-        role = access.editable_role(session, actor, role_id, what="change the plan", now=now)
+        role = access.editable_role(
+            session, actor, role_id, what="change the plan", now=now, open_only=True
+        )
         brief = role_service.current_brief(session, role)
         today = role_service.today_for_user(session, actor.team_id, actor.user_id, now)
         result = validate_plan(values, today=today, target_fill_date=brief.target_fill_date)

@@ -45,6 +45,7 @@ from bot.services import checkins as checkin_service
 from bot.services import roles as role_service
 from bot.services.brief import BriefContent
 from bot.services.brief_posts import channel_name_for
+from bot.services.role_posts import full_names_in_channels
 from bot.services.timeline import Event
 
 KIND_CHANNEL = "brief-channel"
@@ -65,6 +66,16 @@ def build_brief_view(session: Session, role: Role) -> BriefView:
     """Everything the brief message shows, as the database has it now."""
     revision = role_service.current_revision(session, role)
     pending = role_service.pending_acknowledgements(session, role)
+    closure = closures.current_closure(session, role)
+    hires = (
+        closures.hire_labels(
+            session,
+            closures.closure_hires(session, closure),
+            full_names=full_names_in_channels(session, role.team_id),
+        )
+        if closure is not None
+        else []
+    )
     return BriefView(
         role=role,
         brief=BriefContent.model_validate(revision.content),
@@ -76,7 +87,8 @@ def build_brief_view(session: Session, role: Role) -> BriefView:
         pending_revision_numbers=role_service.revision_numbers(session, pending),
         checkins_from=checkin_service.schedule_start(session, role),
         contract=agreement.contract_status(session, role),
-        closure=closures.current_closure(session, role),
+        closure=closure,
+        hires=hires,
         action_items=action_items.open_for_pair(
             session,
             team_id=role.team_id,

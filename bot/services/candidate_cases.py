@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from bot.blocks.closure import close_as_filled_offer
 from bot.blocks.hiring import (
     add_candidate_modal,
     candidate_note,
@@ -37,7 +38,9 @@ def open_add_candidate(
 ) -> dict[str, Any]:
     """The *Add candidate* modal, for an editor of the role."""
     with sessions.begin() as session:
-        role = access.editable_role(session, actor, role_id, what="add candidates", now=now)
+        role = access.editable_role(
+            session, actor, role_id, what="add candidates", now=now, open_only=True
+        )
         return add_candidate_modal(role.id, role.title)
 
 
@@ -46,7 +49,9 @@ def open_move_candidate(
 ) -> dict[str, Any] | str:
     """The *Move candidate* modal, or what to do first when the role has no candidates."""
     with sessions.begin() as session:
-        role = access.editable_role(session, actor, role_id, what="move candidates", now=now)
+        role = access.editable_role(
+            session, actor, role_id, what="move candidates", now=now, open_only=True
+        )
         if not candidate_service.has_candidates(session, role):
             return NO_CANDIDATES
         return move_candidate_modal(role.id)
@@ -71,6 +76,7 @@ def add_candidate(
         role = access.role_in_workspace(session, actor, role_id)
         if not access.is_editor(session, role, actor, now=now):
             raise NotAllowed(access.EDITORS_ONLY.format(what="add candidates"))
+        access.require_open(role)
         access.claim_submission(session, actor, view, now=now)
         candidate = pipeline.add_candidate(
             session, role=role, new=form.candidate, actor_id=actor.user_id, now=now
@@ -116,6 +122,7 @@ def move_candidate(
         role = access.role_in_workspace(session, actor, role_id)
         if not access.is_editor(session, role, actor, now=now):
             raise NotAllowed(access.EDITORS_ONLY.format(what="move candidates"))
+        access.require_open(role)
         candidate = candidate_service.get_candidate(
             session, team_id=role.team_id, role_id=role.id, candidate_id=candidate_id
         )
@@ -140,6 +147,9 @@ def move_candidate(
             change.to_stage,
             actor.user_id,
         )
+        if change.to_stage == CandidateStage.HIRED:
+            # Offer to close the role as filled with this hire (the editor decides).
+            blocks = [*blocks, *close_as_filled_offer(candidate.id)]
         note_in_thread(session, role, text, blocks, now=now)
 
 

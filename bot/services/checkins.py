@@ -205,10 +205,15 @@ def record_posted(
 
 
 def due_reminders(session: Session, *, now: datetime) -> list[CheckInParty]:
-    """Parties who owe a reply past its due time and were not reminded (nor are being)."""
+    """Parties who owe a reply past its due time and were not reminded (nor are being), on
+    open roles (closing or holding a role stops its check-ins, reminders included)."""
     return list(
         session.scalars(
-            select(CheckInParty).where(
+            select(CheckInParty)
+            .join(CheckIn, CheckIn.id == CheckInParty.checkin_id)
+            .join(Role, Role.id == CheckIn.role_id)
+            .where(
+                Role.status == RoleStatus.OPEN,
                 CheckInParty.replied_at.is_(None),
                 CheckInParty.reminded_at.is_(None),
                 CheckInParty.reply_due_at <= now,

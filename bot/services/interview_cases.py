@@ -103,7 +103,9 @@ def open_log_interview(
 ) -> dict[str, Any] | str:
     """The *Log interview* modal for an editor of the role (or what to do first)."""
     with sessions.begin() as session:
-        role = access.editable_role(session, actor, role_id, what="log interviews", now=now)
+        role = access.editable_role(
+            session, actor, role_id, what="log interviews", now=now, open_only=True
+        )
         if not candidate_service.has_candidates(session, role, active_only=True):
             return NO_CANDIDATES
         person = get_person(session, role.team_id, actor.user_id)
@@ -132,6 +134,7 @@ def log_interview(
         form = _checked_form(session, actor, values, with_candidate=True, now=now)
         if not access.is_editor(session, role, actor, now=now):
             raise NotAllowed(access.EDITORS_ONLY.format(what="log interviews"))
+        access.require_open(role)
         assert form.times is not None and form.candidate_id is not None
         candidate = candidate_service.get_candidate(
             session, team_id=role.team_id, role_id=role.id, candidate_id=form.candidate_id

@@ -20,7 +20,7 @@ from bot.models import KickoffDraft
 from bot.services import brief_changes, brief_delivery
 from bot.services import drafts as draft_service
 from bot.services import roles as role_service
-from bot.services.access import claim_submission, was_submitted
+from bot.services.access import claim_submission, require_open, was_submitted
 from bot.services.actors import Actor, SubmittedView
 from bot.services.brief_posts import channel_name_for
 from bot.services.kickoff_form import (
@@ -228,6 +228,7 @@ def submit_kickoff(
         editor = role_service.cached_people(session, draft.team_id, [actor.user_id])
         if not role_service.may_edit(role, actor.user_id, editor.get(actor.user_id)):
             raise NotAllowed(EDITORS_ONLY)
+        require_open(role)
         outcome = role_service.revise_brief(
             session, role=role, brief=brief, editor_id=actor.user_id, people=people, now=now
         )

@@ -23,6 +23,7 @@ from bot.models import (
     Obligation,
     ObligationKind,
     Role,
+    RoleStatus,
 )
 from bot.services import timeline
 from bot.services.candidates import candidate_count
@@ -123,6 +124,13 @@ def open_obligation(
         due_at=due_at,
         created_at=now,
     )
+    if role.status != RoleStatus.OPEN:
+        # A closed or held role owes nothing (e.g. feedback given after the close starts a
+        # candidate update): the obligation is kept for the record, dropped and never nudged.
+        obligation.cancelled_at = now
+        session.add(obligation)
+        session.flush()
+        return obligation
     session.add(obligation)
     session.flush()
     plan_nudges(session, obligation, calendar_for(session, role.team_id, owner_id))

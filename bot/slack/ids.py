@@ -100,6 +100,12 @@ class Field(StrEnum):
     SLATE_DUE = "slate_due"
     CANDIDATE_UPDATE_DAYS = "candidate_update_days"
     RESUME_REVIEW_DAYS = "resume_review_days"
+    # Close role (issue 12, the close): the outcome and what it needs.
+    CLOSE_OUTCOME = "close_outcome"
+    CLOSE_HIRES = "close_hires"
+    CLOSE_OFFER_DATE = "close_offer_accepted_on"
+    CLOSE_START_DATE = "close_start_on"
+    CLOSE_REASON = "close_reason"
 
 
 def responsibility_field(area_key: str, side: str) -> str:
