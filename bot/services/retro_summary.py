@@ -8,9 +8,13 @@ from datetime import datetime
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from bot.blocks.retro_summary import NamedRating, SummaryView, summary_blocks
 from bot.db import SessionFactory
 from bot.models import RetroAnonymousAnswer, RetroAnswer, RetroPoll, Role
-from bot.services import timeline
+from bot.services import message_keys, outbox, timeline
+from bot.services.retro_anonymity import AnonymousRatings, aggregate
+
+KIND_SUMMARY = "retro-summary"
 
 
 def claim(session: Session, poll_id: int, *, now: datetime) -> bool:
@@ -43,8 +47,61 @@ def _summarize(session: Session, poll: RetroPoll, *, now: datetime) -> bool:
     role = session.get(Role, poll.role_id)
     if role is not None:
         timeline.record(session, role, timeline.Event.RETRO_SUMMARIZED, at=now, poll=poll.id)
-    # TODO(issue 12 item 5): the outbox update replacing the poll message with the summary.
+        queue_summary(session, role, poll, now=now)
     return True
+
+
+def summary_view(session: Session, role: Role, poll: RetroPoll) -> SummaryView:
+    """The summary as it is shown, every time it is rendered: no answer is accepted after
+    the claim, so the anonymous set is the one of the first render (see retro_anonymity)."""
+    named = session.scalars(
+        select(RetroAnswer).where(RetroAnswer.poll_id == poll.id).order_by(RetroAnswer.id)
+    ).all()
+    anonymous = session.scalars(
+        select(RetroAnonymousAnswer).where(RetroAnonymousAnswer.poll_id == poll.id)
+    ).all()
+    return SummaryView(
+        poll_id=poll.id,
+        role_title=role.title,
+        facts=(),  # TODO(issue 12 item 5): retro_facts lines and uncovered must-haves.
+        named=tuple(
+            NamedRating(
+                a.user_id,
+                a.capacity,
+                a.partnership,
+                a.speed,
+                a.candidate_quality,
+                a.what_worked,
+                a.what_to_change,
+            )
+            for a in named
+        ),
+        anonymous=aggregate(
+            [
+                AnonymousRatings(
+                    a.partnership, a.speed, a.candidate_quality, a.what_worked, a.what_to_change
+                )
+                for a in anonymous
+            ],
+            threshold=poll.anonymity_threshold,
+            seed=poll.id,
+        ),
+    )
+
+
+def queue_summary(session: Session, role: Role, poll: RetroPoll, *, now: datetime) -> None:
+    """Replace the poll message with the summary (also used to re-render it)."""
+    text, blocks = summary_blocks(summary_view(session, role, poll))
+    outbox.enqueue(
+        session,
+        team_id=role.team_id,
+        role_id=role.id,
+        now=now,
+        kind=KIND_SUMMARY,
+        method=outbox.UPDATE,
+        parent_key=message_keys.retro_poll(poll.id),
+        payload={"text": text, "blocks": blocks},
+    )
 
 
 def summarize_if_complete(session: Session, poll: RetroPoll, *, now: datetime) -> bool:
