@@ -9,9 +9,10 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from bot.blocks.retro_summary import NamedRating, SummaryView, summary_blocks
+from bot.blocks.text import escape_mrkdwn
 from bot.db import SessionFactory
 from bot.models import RetroAnonymousAnswer, RetroAnswer, RetroPoll, Role
-from bot.services import message_keys, outbox, timeline
+from bot.services import focus_areas, message_keys, outbox, retro_facts, timeline
 from bot.services.retro_anonymity import AnonymousRatings, aggregate
 
 KIND_SUMMARY = "retro-summary"
@@ -51,6 +52,18 @@ def _summarize(session: Session, poll: RetroPoll, *, now: datetime) -> bool:
     return True
 
 
+def _facts(session: Session, role: Role, poll: RetroPoll) -> list[str]:
+    # The facts as of the poll's opening (the close), so every re-render shows the same.
+    lines = retro_facts.facts_for(session, role, now=poll.opened_at).lines()
+    uncovered = focus_areas.uncovered_must_haves(session, role)
+    if uncovered:
+        lines.append(
+            "Must-haves nobody was asked to cover: "
+            + ", ".join(escape_mrkdwn(m) for m in uncovered)
+        )
+    return lines
+
+
 def summary_view(session: Session, role: Role, poll: RetroPoll) -> SummaryView:
     """The summary as it is shown, every time it is rendered: no answer is accepted after
     the claim, so the anonymous set is the one of the first render (see retro_anonymity)."""
@@ -63,7 +76,7 @@ def summary_view(session: Session, role: Role, poll: RetroPoll) -> SummaryView:
     return SummaryView(
         poll_id=poll.id,
         role_title=role.title,
-        facts=(),  # TODO(issue 12 item 5): retro_facts lines and uncovered must-haves.
+        facts=tuple(_facts(session, role, poll)),
         named=tuple(
             NamedRating(
                 a.user_id,
