@@ -1,0 +1,104 @@
+"""The facts of a role for its retro, computed from its rows (what actually happened, per
+side: the recruiter's side is the recruiter; the HM's side is the HM and the panel)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from bot.models import Acknowledgement, BriefRevision, CheckIn, Commitment, Interview, Role
+from bot.models.hiring import Obligation, ObligationKind
+from bot.models.role import CommitmentState, Side
+
+
+@dataclass(frozen=True)
+class RetroFacts:
+    interviews_held: int
+    feedback_on_time: dict[str, int]  # by side
+    feedback_late: dict[str, int]  # by side
+    late_by: tuple[str, ...]  # user ids, each once, sorted
+    commitments_kept: dict[str, int]  # by side
+    commitments_missed: dict[str, int]  # by side
+    brief_revisions: int
+    acknowledgements: int
+    checkins_held: int
+    checkins_skipped: int
+
+    def lines(self) -> list[str]:
+        def sides(counts: dict[str, int]) -> str:
+            return f"recruiter {counts.get(Side.RECRUITER, 0)}, HM {counts.get(Side.HIRING_MANAGER, 0)}"
+
+        late = ", ".join(f"<@{u}>" for u in self.late_by)
+        return [
+            f"Interviews held: {self.interviews_held}",
+            f"Feedback on time: {sides(self.feedback_on_time)}; late: "
+            f"{sides(self.feedback_late)}" + (f" ({late})" if late else ""),
+            f"Commitments kept: {sides(self.commitments_kept)}; missed: "
+            f"{sides(self.commitments_missed)}",
+            f"Brief revisions: {self.brief_revisions}, acknowledgements: {self.acknowledgements}",
+            f"Check-ins held: {self.checkins_held}, skipped: {self.checkins_skipped}",
+        ]
+
+
+def _side(role: Role, user_id: str) -> str:
+    return Side.RECRUITER if user_id == role.recruiter_id else Side.HIRING_MANAGER
+
+
+def _count(session: Session, model: type, *where: object) -> int:
+    return int(session.scalar(select(func.count()).select_from(model).where(*where)) or 0)
+
+
+def facts_for(session: Session, role: Role, *, now: datetime) -> RetroFacts:
+    held = _count(
+        session,
+        Interview,
+        Interview.role_id == role.id,
+        Interview.cancelled_at.is_(None),
+        Interview.ends_at <= now,
+    )
+    on_time: Counter[str] = Counter()
+    late: Counter[str] = Counter()
+    late_by: set[str] = set()
+    feedback = session.execute(
+        select(Obligation.owner_id, Obligation.due_at, Obligation.resolved_at).where(
+            Obligation.role_id == role.id,
+            Obligation.kind == ObligationKind.FEEDBACK,
+            Obligation.cancelled_at.is_(None),
+        )
+    ).all()
+    for owner, due, resolved in feedback:
+        side = _side(role, owner)
+        if resolved is not None and resolved <= due:
+            on_time[side] += 1
+        elif resolved is not None or due <= now:
+            late[side] += 1
+            late_by.add(owner)
+    kept: Counter[str] = Counter()
+    missed: Counter[str] = Counter()
+    for side, state in session.execute(
+        select(Commitment.owner_side, Commitment.state).where(Commitment.role_id == role.id)
+    ):
+        if state == CommitmentState.MET:
+            kept[side] += 1
+        elif state == CommitmentState.MISSED:
+            missed[side] += 1
+    return RetroFacts(
+        interviews_held=held,
+        feedback_on_time=dict(on_time),
+        feedback_late=dict(late),
+        late_by=tuple(sorted(late_by)),
+        commitments_kept=dict(kept),
+        commitments_missed=dict(missed),
+        brief_revisions=_count(session, BriefRevision, BriefRevision.role_id == role.id),
+        acknowledgements=_count(session, Acknowledgement, Acknowledgement.role_id == role.id),
+        checkins_held=_count(
+            session, CheckIn, CheckIn.role_id == role.id, CheckIn.posted_at.is_not(None)
+        ),
+        checkins_skipped=_count(
+            session, CheckIn, CheckIn.role_id == role.id, CheckIn.skipped_at.is_not(None)
+        ),
+    )

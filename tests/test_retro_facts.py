@@ -1,0 +1,98 @@
+"""The retro's facts from a role's rows, against hand-computed values."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from freezegun import freeze_time
+from sqlalchemy import select
+
+from bot.models import BriefRevision, Commitment, Role
+from bot.models.hiring import Obligation, ObligationKind
+from bot.models.role import CommitmentState, Side
+from bot.services.retro_facts import facts_for
+from tests.harness import Tandem
+from tests.hiring_flow import start_role
+from tests.kickoff_flow import HM, PANEL, RECRUITER, brief_step
+
+OPENED = datetime(2027, 4, 9, 15, 0, tzinfo=UTC)
+
+
+def test_a_fresh_role_has_one_revision_and_nothing_else(tandem: Tandem) -> None:
+    with freeze_time(OPENED - timedelta(days=30), tick=True):
+        role_id = start_role(tandem, brief=brief_step(target_fill_date="2027-04-30"))
+    with tandem.database.sessions() as session:
+        role = session.get(Role, role_id)
+        assert role is not None
+        facts = facts_for(session, role, now=OPENED)
+    assert facts.brief_revisions == 1
+    assert facts.interviews_held == 0
+    assert facts.feedback_late == {} and facts.late_by == ()
+    assert facts.checkins_skipped == 0
+    assert "Interviews held: 0" in facts.lines()
+
+
+def test_seeded_feedback_and_commitments_per_side(tandem: Tandem) -> None:
+    with freeze_time(OPENED - timedelta(days=30), tick=True):
+        role_id = start_role(tandem, brief=brief_step(target_fill_date="2027-04-30"))
+    day = OPENED - timedelta(days=10)
+    with tandem.database.sessions.begin() as session:
+        role = session.get(Role, role_id)
+        assert role is not None
+        revision = session.scalars(
+            select(BriefRevision).where(BriefRevision.role_id == role_id)
+        ).first()
+        assert revision is not None
+
+        def obligation(key: str, owner: str, resolved: datetime | None) -> Obligation:
+            return Obligation(
+                team_id=role.team_id,
+                role_id=role_id,
+                kind=ObligationKind.FEEDBACK,
+                subject_key=key,
+                owner_id=owner,
+                starts_at=day,
+                due_at=day + timedelta(days=1),
+                resolved_at=resolved,
+                created_at=day,
+            )
+
+        session.add_all(
+            [
+                obligation("f1", PANEL[0], day + timedelta(hours=5)),  # on time, HM side
+                obligation("f2", PANEL[1], day + timedelta(days=2)),  # late, HM side
+                obligation("f3", HM, None),  # never given, overdue: late, HM side
+                obligation("f4", RECRUITER, day + timedelta(hours=1)),  # on time, recruiter
+            ]
+        )
+        for n, (side, owner, state) in enumerate(
+            [
+                (Side.RECRUITER, RECRUITER, CommitmentState.MET),
+                (Side.RECRUITER, RECRUITER, CommitmentState.MISSED),
+                (Side.HIRING_MANAGER, HM, CommitmentState.MET),
+                (Side.HIRING_MANAGER, HM, CommitmentState.MET),
+                (Side.HIRING_MANAGER, HM, CommitmentState.SUPERSEDED),
+            ]
+        ):
+            session.add(
+                Commitment(
+                    team_id=role.team_id,
+                    role_id=role_id,
+                    revision_id=revision.id,
+                    kind=f"k{n}",
+                    owner_side=side,
+                    owner_id=owner,
+                    terms={},
+                    state=state,
+                    created_at=day,
+                )
+            )
+    with tandem.database.sessions() as session:
+        role = session.get(Role, role_id)
+        assert role is not None
+        facts = facts_for(session, role, now=OPENED)
+    assert facts.feedback_on_time == {Side.RECRUITER: 1, Side.HIRING_MANAGER: 1}
+    assert facts.feedback_late == {Side.HIRING_MANAGER: 2}
+    assert facts.late_by == tuple(sorted([PANEL[1], HM]))
+    assert facts.commitments_kept == {Side.RECRUITER: 1, Side.HIRING_MANAGER: 2}
+    assert facts.commitments_missed == {Side.RECRUITER: 1}
