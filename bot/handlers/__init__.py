@@ -9,6 +9,7 @@ from bot.handlers import (
     commands,
     events,
     feedback,
+    followups,
     interviews,
     kickoff,
 )
@@ -22,5 +23,6 @@ def register(app: App) -> None:
     candidates.register(app)
     interviews.register(app)
     feedback.register(app)
+    followups.register(app)
     checkins.register(app)
     events.register(app)
