@@ -49,6 +49,16 @@ def command_help() -> list[CommandHelp]:
             f"{Command.TANDEM} names <initials | full>",
             "Admins: how channel posts name candidates (initials by default).",
         ),
+        CommandHelp(
+            f"{Command.TANDEM} retro anonymity <3–20 | default>",
+            "Admins: how many people must answer a retro anonymously before the summary shows "
+            "their answers (3 by default; never fewer).",
+        ),
+        CommandHelp(
+            f"{Command.TANDEM} retro quality-checks <days, e.g. 30,60,90 | default>",
+            "Admins: how many days after a hire's start date the hiring manager is asked how "
+            "the hire is doing (30, 60 and 90 by default).",
+        ),
     ]
 
 

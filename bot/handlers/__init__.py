@@ -10,6 +10,7 @@ from bot.handlers import (
     commands,
     events,
     feedback,
+    followups,
     interviews,
     kickoff,
 )
@@ -23,6 +24,7 @@ def register(app: App) -> None:
     candidates.register(app)
     interviews.register(app)
     feedback.register(app)
+    followups.register(app)
     checkins.register(app)
     closure.register(app)
     events.register(app)

@@ -1,4 +1,5 @@
-"""Workspace settings changed with ``/tandem``: public holidays and candidate names."""
+"""Workspace settings changed with ``/tandem``: public holidays, candidate names and the
+retro's anonymity threshold and quality-of-hire days."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from sqlalchemy.orm import Session
 from bot.db import SessionFactory
 from bot.services.actors import Actor
 from bot.services.people import ensure_workspace, refresh_people
+from bot.services.retro_settings import DEFAULT_QUALITY_CHECK_DAYS, MIN_ANONYMITY_THRESHOLD
 from bot.services.working_time import known_country
 
 OFF_WORDS = {"off", "none", "clear"}
@@ -61,10 +63,98 @@ def set_candidate_names(
     )
 
 
+MAX_ANONYMITY_THRESHOLD = 20
+MAX_QUALITY_CHECK_DAY = 3650
+MAX_QUALITY_CHECKS = 6
+DEFAULT_WORDS = {"default", "reset"}
+RETRO_USAGE = (
+    "Say `/tandem retro anonymity <3–20 | default>` (how many anonymous retro answers a "
+    "summary needs before it shows them) or `/tandem retro quality-checks <days, e.g. "
+    "30,60,90 | default>` (when the hiring manager is asked how a hire is doing)."
+)
+
+
+def _days_text(days: tuple[int, ...] | list[int]) -> str:
+    return ", ".join(str(day) for day in days)
+
+
+def set_retro(session: Session, *, team_id: str, value: str, now: datetime) -> SettingResult:
+    """``/tandem retro anonymity N|default`` and ``/tandem retro quality-checks D,D,D|default``.
+
+    Applies to retros opened and hires made from now on: an open poll keeps the threshold it
+    opened with, and planned quality checks keep their days."""
+    words = value.split(maxsplit=1)
+    name = words[0].lower() if words else ""
+    argument = words[1].strip().lower() if len(words) > 1 else ""
+    if name == "anonymity":
+        return _set_anonymity(session, team_id=team_id, value=argument, now=now)
+    if name in ("quality-checks", "quality-check", "quality"):
+        return _set_quality_days(session, team_id=team_id, value=argument, now=now)
+    return SettingResult(False, RETRO_USAGE)
+
+
+def _set_anonymity(session: Session, *, team_id: str, value: str, now: datetime) -> SettingResult:
+    if value in DEFAULT_WORDS:
+        ensure_workspace(session, team_id, now).anonymity_threshold = None
+        return SettingResult(
+            True,
+            f"Retro summaries show anonymous answers once {MIN_ANONYMITY_THRESHOLD} people "
+            "answered anonymously (Tandem's standard), for retros opened from now on.",
+        )
+    if not value.isdigit() or not MIN_ANONYMITY_THRESHOLD <= int(value) <= MAX_ANONYMITY_THRESHOLD:
+        return SettingResult(
+            False,
+            f"`{value[:20] or '(empty)'}` is not a threshold Tandem accepts: give a whole number "
+            f"from {MIN_ANONYMITY_THRESHOLD} (fewer could tell people apart) to "
+            f"{MAX_ANONYMITY_THRESHOLD}, or `default`.",
+        )
+    ensure_workspace(session, team_id, now).anonymity_threshold = int(value)
+    return SettingResult(
+        True,
+        f"Retro summaries show anonymous answers only once {int(value)} people answered "
+        "anonymously, for retros opened from now on.",
+    )
+
+
+def _set_quality_days(
+    session: Session, *, team_id: str, value: str, now: datetime
+) -> SettingResult:
+    if value in DEFAULT_WORDS:
+        ensure_workspace(session, team_id, now).quality_check_days = None
+        return SettingResult(
+            True,
+            "Hiring managers are asked how a hire is doing "
+            f"{_days_text(DEFAULT_QUALITY_CHECK_DAYS)} days after the start date (Tandem's "
+            "standard), for hires from now on.",
+        )
+    parts = [part.strip() for part in value.replace(" ", ",").split(",") if part.strip()]
+    bad = [p for p in parts if not p.isdigit() or not 1 <= int(p) <= MAX_QUALITY_CHECK_DAY]
+    if not parts or bad:
+        shown = (bad[0] if bad else value)[:20] or "(empty)"
+        return SettingResult(
+            False,
+            f"`{shown}` is not a number of days Tandem accepts: give days after the start "
+            f"date from 1 to {MAX_QUALITY_CHECK_DAY}, separated by commas (e.g. `30,60,90`), "
+            "or `default`.",
+        )
+    days = sorted({int(p) for p in parts})
+    if len(days) > MAX_QUALITY_CHECKS:
+        return SettingResult(
+            False, f"At most {MAX_QUALITY_CHECKS} quality checks per hire; you gave {len(days)}."
+        )
+    ensure_workspace(session, team_id, now).quality_check_days = ",".join(map(str, days))
+    return SettingResult(
+        True,
+        f"Hiring managers are asked how a hire is doing {_days_text(days)} days after the "
+        "start date, for hires from now on.",
+    )
+
+
 Setter = Callable[..., SettingResult]
 SETTINGS: dict[str, Setter] = {
     "holidays": set_holiday_country,
     "names": set_candidate_names,
+    "retro": set_retro,
 }
 ADMINS_ONLY = "Only a workspace admin can change Tandem's workspace settings."
 
