@@ -179,18 +179,23 @@ def test_racing_schedulers_ask_each_check_once(tandem: Tandem) -> None:
     assert len(quality_dms(tandem)) == 3
 
 
-def test_a_reopened_role_is_not_asked(tandem: Tandem) -> None:
+def test_a_hire_stays_followed_up_when_the_filled_role_is_reopened(tandem: Tandem) -> None:
+    """Reopening a filled role (another headcount) keeps its hires; their checks go on."""
     role_id, candidate_id = role_with_candidate(tandem)
     start = friday_start()
-    hire_id = seed_hire(tandem, role_id, candidate_id, start_on=start)
+    seed_hire(tandem, role_id, candidate_id, start_on=start)
     first = checks(tandem)[0]
     with tandem.database.sessions.begin() as session:
         closure = session.scalars(select(RoleClosure)).one()
         closure.reopened_at, closure.reopened_by = datetime.now(UTC), RECRUITER
     run_jobs(tandem, first.due_at + timedelta(minutes=1))
-    assert quality_dms(tandem) == []
-    assert checks(tandem)[0].cancelled_at is not None
-    # The reopen's own cancel stamps the rest.
+    assert len(quality_dms(tandem)) == 1
+    assert checks(tandem)[0].cancelled_at is None
+
+
+def test_cancelled_checks_are_never_asked(tandem: Tandem) -> None:
+    role_id, candidate_id = role_with_candidate(tandem)
+    hire_id = seed_hire(tandem, role_id, candidate_id, start_on=friday_start())
     with tandem.database.sessions.begin() as session:
         from bot.models import Hire
 

@@ -6,9 +6,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from bot.blocks.text import context, divider, escape_mrkdwn, header, section
+from bot.blocks.text import context, escape_mrkdwn, header, section
 from bot.services.retro_anonymity import RATINGS, AnonymousAggregate
-from bot.slack.ids import Action
 
 SECTION_LIMIT = 3000
 MAX_ITEMS = 15
@@ -72,18 +71,5 @@ def summary_blocks(view: SummaryView) -> tuple[str, list[dict[str, Any]]]:
     change = [a.what_to_change for a in view.named if a.what_to_change.strip()]
     blocks.append(section(_items("What worked", [*worked, *anon.what_worked])))
     blocks.append(section(_items("What to change", [*change, *anon.what_to_change])))
-    blocks.append(divider())
-    blocks.append(
-        {
-            "type": "actions",
-            "elements": [
-                {
-                    "type": "button",
-                    "text": {"type": "plain_text", "text": "Add action item"},
-                    "action_id": Action.ADD_ACTION_ITEM,
-                    "value": str(view.poll_id),
-                }
-            ],
-        }
-    )
+    # *Add action item* joins the summary with the action-item modal (issue 12 continues).
     return title, blocks[:50]

@@ -117,8 +117,10 @@ def _ask(session: Session, check_id: int, *, now: datetime) -> int:
     hire = session.get(Hire, check.hire_id)
     role = session.get(Role, check.role_id)
     closure = session.get(RoleClosure, hire.closure_id) if hire is not None else None
-    if hire is None or role is None or closure is None or closure.reopened_at is not None:
-        _postpone(session, check, cancelled_at=now)  # the hire was undone by a reopen
+    # A filled role reopened for another headcount keeps its hires (they were really hired),
+    # so their follow-ups go on; only a hire whose rows are gone is not asked about.
+    if hire is None or role is None or closure is None:
+        _postpone(session, check, cancelled_at=now)
         return 0
     calendar = calendar_of(session, check.team_id, check.hiring_manager_id)
     window = next_delivery_time(now, calendar)
