@@ -57,6 +57,11 @@ class Faults:
                 Failure(status, error, retry_after, remaining=times)
             )
 
+    def heal(self, method: str) -> None:
+        """Forget the failures still queued for ``method``: Slack is back."""
+        with self._lock:
+            self._failures.pop(method, None)
+
     def delay(self, method: str, seconds: float, *, times: int | None = None) -> None:
         """Answer ``method`` only after ``seconds`` (the next ``times`` calls, or all): a slow
         Slack, to test what happens while a call is in flight."""

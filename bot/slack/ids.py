@@ -106,6 +106,20 @@ class Field(StrEnum):
     CLOSE_OFFER_DATE = "close_offer_accepted_on"
     CLOSE_START_DATE = "close_start_on"
     CLOSE_REASON = "close_reason"
+    # The retro answer.
+    RETRO_PARTNERSHIP = "retro_partnership"
+    RETRO_SPEED = "retro_speed"
+    RETRO_CANDIDATES = "retro_candidate_quality"
+    RETRO_WORKED = "retro_what_worked"
+    RETRO_CHANGE = "retro_what_to_change"
+    RETRO_ANONYMOUS = "retro_anonymous"
+    # An action item from a retro.
+    ACTION_FROM_RETRO = "action_from_retro"
+    ACTION_TEXT = "action_text"
+    ACTION_OWNER = "action_owner"
+    ACTION_DUE = "action_due_on"
+    # Interview focus areas (the log-interview modal; the brief's panel focus modal).
+    FOCUS_PREFIX = "focus"
 
 
 def responsibility_field(area_key: str, side: str) -> str:
