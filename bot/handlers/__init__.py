@@ -3,6 +3,7 @@
 from slack_bolt import App
 
 from bot.handlers import (
+    action_items,
     brief_actions,
     candidates,
     checkins,
@@ -10,9 +11,11 @@ from bot.handlers import (
     commands,
     events,
     feedback,
+    focus_areas,
     followups,
     interviews,
     kickoff,
+    retro,
 )
 
 
@@ -27,4 +30,7 @@ def register(app: App) -> None:
     followups.register(app)
     checkins.register(app)
     closure.register(app)
+    retro.register(app)
+    action_items.register(app)
+    focus_areas.register(app)
     events.register(app)
