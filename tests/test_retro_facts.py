@@ -96,3 +96,21 @@ def test_seeded_feedback_and_commitments_per_side(tandem: Tandem) -> None:
     assert facts.late_by == tuple(sorted([PANEL[1], HM]))
     assert facts.commitments_kept == {Side.RECRUITER: 1, Side.HIRING_MANAGER: 2}
     assert facts.commitments_missed == {Side.RECRUITER: 1}
+
+
+def test_days_in_each_stage_average_over_candidates_and_count_the_current_one() -> None:
+    from datetime import UTC, datetime
+
+    from bot.services.retro_facts import days_in_stage
+
+    day = datetime(2027, 3, 1, tzinfo=UTC)
+    moves = [
+        (1, "sourced", day),
+        (1, "screening", day.replace(day=3)),  # 2 days sourced
+        (1, "hired", day.replace(day=7)),  # 4 days screening
+        (2, "screening", day.replace(day=5)),  # still there on the 9th: 4 days
+    ]
+    assert days_in_stage(moves, now=day.replace(day=9)) == (
+        ("sourced", 2.0, 1),
+        ("screening", 4.0, 2),
+    )

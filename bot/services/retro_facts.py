@@ -11,7 +11,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bot.models import Acknowledgement, BriefRevision, CheckIn, Commitment, Interview, Role
-from bot.models.hiring import Obligation, ObligationKind
+from bot.models.checkins import CheckInParty
+from bot.models.hiring import CandidateStage, Obligation, ObligationKind, StageChange
 from bot.models.role import CommitmentState, Side
 
 
@@ -27,21 +28,63 @@ class RetroFacts:
     acknowledgements: int
     checkins_held: int
     checkins_skipped: int
+    # Posted, not skipped, and nobody on either side replied.
+    checkins_unanswered: int = 0
+    # Stage → (average days a candidate spent in it, how many candidates), pipeline order.
+    days_in_stage: tuple[tuple[str, float, int], ...] = ()
 
     def lines(self) -> list[str]:
         def sides(counts: dict[str, int]) -> str:
             return f"recruiter {counts.get(Side.RECRUITER, 0)}, HM {counts.get(Side.HIRING_MANAGER, 0)}"
 
         late = ", ".join(f"<@{u}>" for u in self.late_by)
+        stages = "; ".join(
+            f"{STAGE_NAMES.get(stage, stage)} {days:.1f} ({count} "
+            f"{'candidate' if count == 1 else 'candidates'})"
+            for stage, days, count in self.days_in_stage
+        )
         return [
+            "Days in each stage, on average: " + (stages or "no candidate moved yet"),
             f"Interviews held: {self.interviews_held}",
             f"Feedback on time: {sides(self.feedback_on_time)}; late: "
             f"{sides(self.feedback_late)}" + (f" ({late})" if late else ""),
             f"Commitments kept: {sides(self.commitments_kept)}; missed: "
             f"{sides(self.commitments_missed)}",
             f"Brief revisions: {self.brief_revisions}, acknowledgements: {self.acknowledgements}",
-            f"Check-ins held: {self.checkins_held}, skipped: {self.checkins_skipped}",
+            f"Check-ins held: {self.checkins_held}, skipped: {self.checkins_skipped}, "
+            f"unanswered: {self.checkins_unanswered}",
         ]
+
+
+STAGE_NAMES = {
+    CandidateStage.SOURCED: "sourced",
+    CandidateStage.SCREENING: "screening",
+    CandidateStage.HM_INTERVIEW: "HM interview",
+    CandidateStage.PANEL: "panel",
+    CandidateStage.OFFER: "offer",
+}
+
+
+def days_in_stage(
+    changes: list[tuple[int, str, datetime]], *, now: datetime
+) -> tuple[tuple[str, float, int], ...]:
+    """From each candidate's stage changes ``(candidate, to_stage, at)`` in time order: the
+    average days spent in each pipeline stage (a stage still current counts until ``now``)."""
+    spent: dict[str, list[float]] = {}
+    by_candidate: dict[int, list[tuple[str, datetime]]] = {}
+    for candidate, stage, at in changes:
+        by_candidate.setdefault(candidate, []).append((stage, at))
+    for moves in by_candidate.values():
+        for (stage, entered), following in zip(moves, [*moves[1:], None], strict=True):
+            if stage not in STAGE_NAMES:
+                continue
+            left = following[1] if following is not None else now
+            spent.setdefault(stage, []).append(max(0.0, (left - entered).total_seconds() / 86400))
+    return tuple(
+        (stage, sum(spent[stage]) / len(spent[stage]), len(spent[stage]))
+        for stage in STAGE_NAMES
+        if stage in spent
+    )
 
 
 def _side(role: Role, user_id: str) -> str:
@@ -86,7 +129,26 @@ def facts_for(session: Session, role: Role, *, now: datetime) -> RetroFacts:
             kept[side] += 1
         elif state == CommitmentState.MISSED:
             missed[side] += 1
+    changes = session.execute(
+        select(StageChange.candidate_id, StageChange.to_stage, StageChange.at)
+        .where(StageChange.role_id == role.id, StageChange.at <= now)
+        .order_by(StageChange.candidate_id, StageChange.at, StageChange.id)
+    ).all()
+    replied = (
+        select(CheckInParty.id)
+        .where(CheckInParty.checkin_id == CheckIn.id, CheckInParty.replied_at.is_not(None))
+        .exists()
+    )
     return RetroFacts(
+        days_in_stage=days_in_stage([tuple(c) for c in changes], now=now),
+        checkins_unanswered=_count(
+            session,
+            CheckIn,
+            CheckIn.role_id == role.id,
+            CheckIn.posted_at.is_not(None),
+            CheckIn.skipped_at.is_(None),
+            ~replied,
+        ),
         interviews_held=held,
         feedback_on_time=dict(on_time),
         feedback_late=dict(late),
