@@ -219,7 +219,8 @@ def action_item_blocks(items: list[ActionItem]) -> list[dict[str, Any]]:
 
 def _brief_buttons(view: BriefView) -> list[dict[str, Any]]:
     """The actions that apply to the role as it stands: a closed or held role can only be
-    reopened."""
+    reopened — and its candidates' survey scores recorded, since surveys arrive after the
+    decision."""
     role = view.role
     value = str(role.id)
     if role.status != RoleStatus.OPEN:
@@ -234,7 +235,7 @@ def _brief_buttons(view: BriefView) -> list[dict[str, Any]]:
             "confirm": {"type": "plain_text", "text": "Reopen"},
             "deny": {"type": "plain_text", "text": "Not now"},
         }
-        return [reopen]
+        return [reopen, _button("Record survey score", Action.RECORD_SURVEY, value)]
     buttons = []
     if view.contract.signed_at is None:
         buttons.append(_button("Agree to contract", Action.AGREE, value, style="primary"))

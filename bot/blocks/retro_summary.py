@@ -12,6 +12,7 @@ from bot.services.retro_anonymity import RATINGS, AnonymousAggregate
 SECTION_LIMIT = 3000
 MAX_ITEMS = 15
 LABELS = {"partnership": "Partnership", "speed": "Speed", "candidate_quality": "Candidates"}
+CAPACITIES = {"recruiter": "recruiter", "hm": "hiring manager", "panel": "panel"}
 
 
 @dataclass(frozen=True)
@@ -50,7 +51,8 @@ def summary_blocks(view: SummaryView) -> tuple[str, list[dict[str, Any]]]:
     lines = []
     for a in view.named:
         lines.append(
-            f"<@{a.user_id}> ({a.capacity}): partnership {a.partnership}, "
+            f"<@{a.user_id}> ({CAPACITIES.get(a.capacity, a.capacity)}): "
+            f"partnership {a.partnership}, "
             f"speed {a.speed}, candidates {a.candidate_quality}"
         )
     if view.named:

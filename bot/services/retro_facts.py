@@ -10,10 +10,10 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from bot.models import Acknowledgement, BriefRevision, CheckIn, Commitment, Interview, Role
+from bot.models import Acknowledgement, BriefRevision, CheckIn, Interview, Role
 from bot.models.checkins import CheckInParty
 from bot.models.hiring import CandidateStage, Obligation, ObligationKind, StageChange
-from bot.models.role import CommitmentState, Side
+from bot.models.role import Side
 
 
 @dataclass(frozen=True)
@@ -87,6 +87,21 @@ def days_in_stage(
     )
 
 
+def _verdict(
+    due: datetime, resolved: datetime | None, cancelled: datetime | None, *, now: datetime
+) -> bool | None:
+    """True when kept on time, False when late or missed, None when it does not count (not
+    due yet, or dropped before it was due — an interview cancelled, say). Work stopped by the
+    close after its due time had passed still counts as missed."""
+    if resolved is not None and resolved <= now:
+        return resolved <= due
+    if due > now:
+        return None
+    if cancelled is not None and cancelled < due:
+        return None
+    return False
+
+
 def _side(role: Role, user_id: str) -> str:
     return Side.RECRUITER if user_id == role.recruiter_id else Side.HIRING_MANAGER
 
@@ -106,29 +121,30 @@ def facts_for(session: Session, role: Role, *, now: datetime) -> RetroFacts:
     on_time: Counter[str] = Counter()
     late: Counter[str] = Counter()
     late_by: set[str] = set()
-    feedback = session.execute(
-        select(Obligation.owner_id, Obligation.due_at, Obligation.resolved_at).where(
-            Obligation.role_id == role.id,
-            Obligation.kind == ObligationKind.FEEDBACK,
-            Obligation.cancelled_at.is_(None),
-        )
-    ).all()
-    for owner, due, resolved in feedback:
-        side = _side(role, owner)
-        if resolved is not None and resolved <= due:
-            on_time[side] += 1
-        elif resolved is not None or due <= now:
-            late[side] += 1
-            late_by.add(owner)
     kept: Counter[str] = Counter()
     missed: Counter[str] = Counter()
-    for side, state in session.execute(
-        select(Commitment.owner_side, Commitment.state).where(Commitment.role_id == role.id)
-    ):
-        if state == CommitmentState.MET:
-            kept[side] += 1
-        elif state == CommitmentState.MISSED:
-            missed[side] += 1
+    # Feedback and the contract's commitments alike, per instance owed (each résumé review,
+    # each candidate update, the first slate), as the shared win counts them.
+    owed = session.execute(
+        select(
+            Obligation.kind,
+            Obligation.owner_id,
+            Obligation.due_at,
+            Obligation.resolved_at,
+            Obligation.cancelled_at,
+        ).where(Obligation.team_id == role.team_id, Obligation.role_id == role.id)
+    ).all()
+    for kind, owner, due, resolved, cancelled in owed:
+        verdict = _verdict(due, resolved, cancelled, now=now)
+        if verdict is None:
+            continue
+        side = _side(role, owner)
+        if kind == ObligationKind.FEEDBACK:
+            (on_time if verdict else late)[side] += 1
+            if not verdict:
+                late_by.add(owner)
+        else:
+            (kept if verdict else missed)[side] += 1
     changes = session.execute(
         select(StageChange.candidate_id, StageChange.to_stage, StageChange.at)
         .where(StageChange.role_id == role.id, StageChange.at <= now)
