@@ -58,8 +58,8 @@ def _mentions(user_ids: tuple[str, ...]) -> str:
 def who_sees_what(threshold: int) -> str:
     return (
         "*Who sees what:* a named answer appears in the summary here with your name. "
-        "An anonymous answer is stored without your name — not even Tandem's admins can "
-        "tell it is yours — and appears only in averages and as unattributed items in "
+        "An anonymous answer is stored without your name (only a keyed code that stops a "
+        "second answer) and appears only in averages and as unattributed items in "
         f"random order, and only once at least {threshold} people have answered "
         "anonymously; until then anonymous answers are withheld. Nobody sees anything "
         "before the summary."
