@@ -313,7 +313,9 @@ def test_a_deleted_role_saves_nothing_and_says_so(tandem: Tandem) -> None:
             session.execute(delete(Role).where(Role.id == role_id))
         reply = submit(tandem, view, user=RECRUITER, changes={"action_text": TEXT})
         assert reply.status == 200 and reply.json["response_action"] == "update"
-        assert press(tandem, RECRUITER, Action.ADD_ACTION_ITEM, str(poll_id)) is not None
+        assert "no longer exists, with its role" in str(reply.json["view"])
+        said = press(tandem, RECRUITER, Action.ADD_ACTION_ITEM, str(poll_id))
+        assert said == action_items.NOT_YOURS_TO_ADD
     assert _items(tandem) == []
 
 

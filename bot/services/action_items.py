@@ -36,14 +36,18 @@ from bot.services.roles import cached_people, today_for
 from bot.services.timeline import Event
 from bot.slack.ids import Field
 
+# One refusal for "not yours", "forged" and "gone" (a deleted role takes its retro and its
+# action items with it): it names nothing.
 NOT_YOURS_TO_ADD = (
     "Only the role's recruiter, hiring manager or a workspace admin can add action items "
-    "to this retro."
+    "to this retro (or the retro no longer exists, with its role). Nothing was saved."
 )
 NOT_YOURS_TO_MARK = (
     "Only the recruiter or hiring manager who agreed on this action item (or a workspace "
-    "admin) can mark it done."
+    "admin) can mark it done (or it no longer exists, with its role). Nothing changed."
 )
+# A retro whose role row is missing (the foreign keys cascade, so only a database restored
+# or edited by hand has one).
 ROLE_GONE = (
     "The role of this retro was deleted, so action items can no longer be added to it. "
     "Nothing was saved."
