@@ -11,6 +11,7 @@ import pytest
 from freezegun import freeze_time
 from sqlalchemy import delete, select
 
+from bot.blocks.brief import action_item_blocks
 from bot.models import (
     ActionItem,
     OutboxMessage,
@@ -403,6 +404,16 @@ def test_the_next_kickoff_by_the_pair_shows_them_and_mark_done_refreshes(tandem:
         assert (entry.role_id, entry.actor_id) == (old_role, HM)
     summary = str(_summary(tandem)["blocks"])
     assert "done_" in summary and "_open_" in summary
+    with freeze_time(NEXT_KICKOFF + timedelta(hours=1), tick=True):
+        # An item added now from the old retro reaches the open brief at once; an admin may
+        # mark one done too.
+        third = _add(tandem, poll_id, "Pair on the first screen")
+        tandem.deliver()
+        assert _done_buttons(_brief(tandem, new_role)) == [str(second), str(third)]
+        said = press(tandem, ADMIN, Action.ACTION_ITEM_DONE, str(second))
+        assert said is not None and said.startswith("Marked done")
+        tandem.deliver()
+    assert _done_buttons(_brief(tandem, new_role)) == [str(third)]
     assert tandem.block_kit_problems() == []
 
 
@@ -430,3 +441,18 @@ def test_a_different_pair_does_not_see_them(tandem: Tandem) -> None:
             == action_items.NOT_YOURS_TO_MARK
         )
     assert _items(tandem)[0].done_at is None
+
+
+def test_a_long_retro_item_is_cut_to_fit_and_the_brief_says_what_is_left(tandem: Tandem) -> None:
+    _, poll_id = _summarized_retro(tandem)
+    _answer(tandem, poll_id, PANEL[0], "panel", "Debrief " + "x" * 400)
+    with freeze_time(LATER, tick=True):
+        view = _open_modal(tandem, HM, poll_id)
+        assert len(_choices(view)[2]) == 75
+        assert submit(tandem, view, user=HM, changes={"action_from_retro": "2"}).body == ""
+    [item] = _items(tandem)
+    assert len(item.text) == 300 and item.text.startswith("Debrief x") and item.text[-1] == "…"
+    items = [ActionItem(id=n, text=f"Item {n}", owner_id=HM, due_on=None) for n in range(1, 8)]
+    blocks = action_item_blocks(items)
+    assert [b["accessory"]["value"] for b in blocks if "accessory" in b] == list("12345")
+    assert blocks[-1]["elements"][0]["text"] == "…and 2 more, shown here as these are marked done"
