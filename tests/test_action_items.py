@@ -17,6 +17,7 @@ from bot.models import (
     OutboxMessage,
     RetroAnonymousAnswer,
     RetroAnswer,
+    RetroPoll,
     Role,
     TimelineEntry,
 )
@@ -98,12 +99,21 @@ def _summarized_retro(tandem: Tandem, *, anonymous: int = 0) -> tuple[int, int]:
         )
         assert reply.body == "", reply.body
         tandem.deliver()
-    poll_id = seed_poll(
-        tandem,
-        role_id,
-        invited=[RECRUITER, HM, *PANEL],
-        opened_at=CLOSING,
-        closes_at=SUMMARY,
+    with tandem.database.sessions.begin() as session:
+        # The poll the close opened (once the retro poll is built), due to close at SUMMARY.
+        poll = session.scalars(select(RetroPoll).where(RetroPoll.role_id == role_id)).first()
+        if poll is not None:
+            poll.closes_at = SUMMARY
+    poll_id = (
+        poll.id
+        if poll is not None
+        else seed_poll(
+            tandem,
+            role_id,
+            invited=[RECRUITER, HM, *PANEL],
+            opened_at=CLOSING,
+            closes_at=SUMMARY,
+        )
     )
     _answer(tandem, poll_id, RECRUITER, "recruiter", CHANGE_RECRUITER)
     _answer(tandem, poll_id, HM, "hm", CHANGE_HM)
