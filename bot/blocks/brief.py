@@ -193,7 +193,8 @@ MAX_ACTION_ITEMS_SHOWN = 5
 
 
 def action_item_blocks(items: list[ActionItem]) -> list[dict[str, Any]]:
-    """The pair's open action items from their earlier retros, each with *Mark done*."""
+    """The pair's open action items from the retros of their other roles, each with *Mark
+    done* (``build_brief_view`` decides which: only while the role is open)."""
     if not items:
         return []
     blocks: list[dict[str, Any]] = [
@@ -213,7 +214,9 @@ def action_item_blocks(items: list[ActionItem]) -> list[dict[str, Any]]:
             }
         )
     if len(items) > MAX_ACTION_ITEMS_SHOWN:
-        blocks.append(context(f"…and {len(items) - MAX_ACTION_ITEMS_SHOWN} more in App Home"))
+        more = len(items) - MAX_ACTION_ITEMS_SHOWN
+        # The oldest come first: each one marked done makes room for the next.
+        blocks.append(context(f"…and {more} more, shown here as these are marked done"))
     return blocks
 
 
