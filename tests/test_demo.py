@@ -45,9 +45,6 @@ NOT_IN_THE_STORY = {
 NOT_YET_IN_THE_DEMO = {
     Action.PANEL_FOCUS,
     Action.FOCUS_AREAS,
-    Action.ADD_ACTION_ITEM,
-    Action.ACTION_ITEM_DONE,
-    Callback.ACTION_ITEM,
     Callback.FOCUS_AREAS,
     Callback.PANEL_FOCUS,
 }

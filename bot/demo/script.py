@@ -380,6 +380,14 @@ def the_retro_summary(demo: Demo) -> None:
     demo.wait_until(demo.day(16, HANK, "10:30"))
 
 
+def recruiter_adds_action_item(demo: Demo) -> None:
+    """Rita turns one *what to change* into an action item that Hank owns."""
+    demo.read_as(RITA)
+    demo.wait_until(demo.day(16, RITA, "16:00"))
+    demo.press(RITA, the_retro(demo), "Add action item", on="the retro summary")
+    demo.submit(RITA, {"action_from_retro": "1", "action_owner": HANK.id})
+
+
 def quality_of_hire(demo: Demo) -> None:
     """Thirty days after Jane's start date, Hank is asked how she is doing."""
     demo.read_as(HANK)
@@ -391,8 +399,9 @@ def quality_of_hire(demo: Demo) -> None:
     demo.submit(HANK, {"quality_rating": "4", "must_haves_predicted": "yes"})
 
 
-def next_role_on_hold(demo: Demo) -> None:
-    """A second role is put on hold for a budget review, then reopened."""
+def next_kickoff_brings_back_the_action_item(demo: Demo) -> None:
+    """Rita kicks off her next hire with Hank: their open action item is in the modal and on
+    the new brief, and Hank marks it done."""
     demo.read_as(RITA)
     demo.wait_until(demo.day(60, RITA, "10:00"), tick=timedelta(hours=6))
     demo.slash(RITA, "/kickoff", NEXT_ROLE)
@@ -407,12 +416,22 @@ def next_role_on_hold(demo: Demo) -> None:
         },
     )
     demo.submit(RITA)
+    demo.read_as(HANK)
+    demo.wait_until(demo.day(60, HANK, "09:30"))
+    brief = demo.pinned(demo.channel_named(NEXT_CHANNEL))
+    demo.press(HANK, brief, "Mark done", on="the new role's pinned brief")
+
+
+def next_role_on_hold(demo: Demo) -> None:
+    """The new role is put on hold for a budget review, then reopened."""
+    demo.read_as(RITA)
+    demo.wait_until(demo.day(60, RITA, "14:45"))
     brief = demo.pinned(demo.channel_named(NEXT_CHANNEL))
     demo.press(RITA, brief, "Close role", on="the new role's pinned brief")
     demo.submit(
         RITA, {"close_outcome": "on_hold", "close_reason": "Budget review until next month"}
     )
-    demo.wait_until(demo.day(60, RITA, "15:00"))
+    demo.wait_until(demo.day(60, RITA, "16:00"))
     brief = demo.pinned(demo.channel_named(NEXT_CHANNEL))
     demo.press(RITA, brief, "Reopen role", on="the new role's pinned brief")
 
@@ -581,10 +600,23 @@ STEPS: tuple[Step, ...] = (
         the_retro_summary,
     ),
     Step(
+        "Rita turns a *what to change* into an action item",
+        "The summary's *Add action item* (recruiter, HM or admin) takes one of its *what to "
+        "change* items or new words, an owner on either side and an optional due date; the "
+        "summary lists it.",
+        recruiter_adds_action_item,
+    ),
+    Step(
         "Thirty days after Jane starts, Hank is asked how she is doing",
         "Quality of hire: a DM at 30, 60 and 90 days after the start date, inside the HM's "
         "working hours and never twice — 1–5 and whether the must-haves predicted it.",
         quality_of_hire,
+    ),
+    Step(
+        "Rita's next kickoff with Hank brings back their action item",
+        "When the same recruiter and HM start a new `/kickoff`, the modal and the new brief "
+        "show their open action items; either can *Mark done*.",
+        next_kickoff_brings_back_the_action_item,
     ),
     Step(
         "The next role goes on hold, and is reopened",

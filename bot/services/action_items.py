@@ -296,4 +296,4 @@ def mark_done(sessions: SessionFactory, actor: Actor, item_id: int, *, now: date
                 retro_summary.queue_summary(session, role, poll, now=now)
         _refresh_pair_briefs(session, item, now=now)
         shown = escape_mrkdwn(" ".join(item.text.split()))
-        return f"Marked done: “{shown}”. It no longer shows on your briefs."
+        return f"Marked done: “{shown.rstrip('.')}” — it no longer shows on your briefs."
