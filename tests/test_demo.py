@@ -28,6 +28,9 @@ from bot.scheduler.registry import all_jobs
 from bot.slack.ids import Action, Callback, Command
 from tests.harness import Tandem
 
+# The demo is played once per module (a module fixture): keep its tests on one worker.
+pytestmark = pytest.mark.xdist_group("demo")
+
 # Declared or handled by Tandem but deliberately not in the story, each with the reason.
 # Everything else — every slash command, button and modal in bot/slack/ids.py, every event the
 # manifest subscribes to, every scheduled job — must be used by some step of
