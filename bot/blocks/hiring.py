@@ -193,6 +193,12 @@ def interview_note(
                 },
                 {
                     "type": "button",
+                    "text": plain("Focus areas"),
+                    "action_id": Action.FOCUS_AREAS,
+                    "value": str(interview_id),
+                },
+                {
+                    "type": "button",
                     "text": plain("Cancel interview"),
                     "action_id": Action.CANCEL_INTERVIEW,
                     "value": str(interview_id),

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from bot.blocks.hiring import interview_modal, interview_note
 from bot.db import SessionFactory
 from bot.models import Interview, Role
-from bot.services import access, hiring_forms, message_keys, outbox
+from bot.services import access, focus_areas, hiring_forms, message_keys, outbox
 from bot.services import candidates as candidate_service
 from bot.services import interviews as interview_service
 from bot.services import roles as role_service
@@ -154,6 +154,8 @@ def log_interview(
             logger_tz=calendar.zone.key,
             now=now,
         )
+        # Each interviewer's standing focus from the brief's panel, copied into this one.
+        focus_areas.follow_panel(session, role, interview)
         text, blocks = _note(session, interview, role)
         note_in_thread(
             session,
@@ -239,6 +241,7 @@ def edit_interview(
             actor_id=actor.user_id,
             now=now,
         )
+        focus_areas.follow_panel(session, role, interview)
         _update_note(session, role, interview, now)
 
 
