@@ -7,12 +7,22 @@ role, forged picks, double submits). On both databases."""
 from __future__ import annotations
 
 import copy
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, select
 
-from bot.models import FocusArea, Interview, PanelFocus, Role, RoleStatus, TimelineEntry
-from bot.services import focus_areas
+from bot.models import (
+    Feedback,
+    FocusArea,
+    Interview,
+    PanelFocus,
+    RetroPoll,
+    Role,
+    RoleStatus,
+    TimelineEntry,
+)
+from bot.services import focus_areas, retro_summary
 from bot.services.access import EDITORS_ONLY
 from bot.slack.ids import Action
 from tests.harness import Tandem
@@ -35,6 +45,7 @@ from tests.kickoff_flow import (
     role_step,
 )
 from tests.modals import metadata, opened_view, submit
+from tests.summary_flow import seed_poll
 
 P1, P2 = PANEL
 MUST_HAVES = ["Python", "SQL at scale", "Mentoring"]
@@ -181,6 +192,9 @@ def test_panel_focus_is_set_from_the_brief_and_copied_into_each_logged_interview
         if m.get("thread_ts") and Action.FOCUS_AREAS in _buttons(m)
     ]
     assert len(note) == 1
+    assert f"*Focus areas* — <@{P1}>: Python, Mentoring · <@{P2}>: SQL at scale" in str(
+        note[0]["blocks"]
+    )
     # Clearing a member's panel focus leaves interviews already logged as they were.
     _set_panel_focus(tandem, role_id, {P1: []})
     assert _panel_focus(tandem) == {P2: ["SQL at scale"]}
@@ -212,6 +226,11 @@ def test_an_interview_sets_its_own_focus_and_the_feedback_form_asks_it_first(
         NEW_INTERVIEWER: ["Python", "Mentoring"],  # in the brief's order
     }
     assert _focus_entries(tandem)[-1].detail["interview_id"] == interview
+    # The interview's note in the brief's thread is edited to show who covers what.
+    edited = tandem.standin.calls_to("chat.update")[-1].params
+    shown = str(edited["blocks"])
+    assert f"<@{P2}>: SQL at scale · <@{NEW_INTERVIEWER}>: Python, Mentoring" in shown
+    assert f"<@{P1}>:" not in shown
     # The panel's standing focus is untouched by one interview's override.
     assert _panel_focus(tandem) == {P1: ["Python"], P2: ["SQL at scale"]}
 
@@ -244,8 +263,6 @@ def test_an_interview_sets_its_own_focus_and_the_feedback_form_asks_it_first(
     )
     assert reply.status == 200 and "errors" not in reply.body
     with tandem.database.sessions() as session:
-        from bot.models import Feedback
-
         feedback = session.scalars(select(Feedback).where(Feedback.submitted_at.is_not(None))).one()
     assert feedback.ratings == {"SQL at scale": 4}
 
@@ -450,3 +467,21 @@ def test_a_role_without_a_panel_gets_a_clear_message(tandem: Tandem) -> None:
     role_id = start_role(tandem, role=role_step(panel=[]))
     said = press(tandem, RECRUITER, Action.PANEL_FOCUS, str(role_id))
     assert said is not None and "no interview panel" in said
+
+
+def test_the_retro_summary_names_the_must_haves_nobody_was_asked_to_cover(
+    tandem: Tandem,
+) -> None:
+    role_id, candidate = _role_with_candidate(tandem)
+    _set_panel_focus(tandem, role_id, {P1: ["Mentoring"]})
+    _log(tandem, role_id, candidate, [P1, P2])
+    now = datetime.now(UTC)
+    poll_id = seed_poll(
+        tandem, role_id, invited=[RECRUITER, HM], opened_at=now, closes_at=now + timedelta(days=3)
+    )
+    with tandem.database.sessions() as session:
+        role = session.get(Role, role_id)
+        poll = session.get(RetroPoll, poll_id)
+        assert role is not None and poll is not None
+        facts = retro_summary.summary_view(session, role, poll).facts
+    assert "Must-haves nobody was asked to cover: Python, SQL at scale" in facts

@@ -1,6 +1,7 @@
 """Interview focus areas: the brief's *Panel focus areas* and an interview's *Focus areas*
 (on its note in the brief's thread). Each listener parses its payload and hands it to one
-use case of ``bot.services.focus_areas``."""
+use case (``bot.services.focus_areas`` for the panel's, ``bot.services.interview_cases``
+for an interview's, whose note shows them)."""
 
 from __future__ import annotations
 
@@ -23,7 +24,7 @@ from bot.handlers.common import (
     tell,
 )
 from bot.handlers.interviews import NO_LONGER_CHANGEABLE, NO_SUCH_INTERVIEW
-from bot.services import focus_areas
+from bot.services import focus_areas, interview_cases
 from bot.services.errors import NotAllowed, RoleNotFound
 from bot.services.hiring_forms import FormErrors
 from bot.services.interviews import InterviewCancelled, InterviewNotFound
@@ -77,7 +78,7 @@ def handle_focus_areas_button(
 ) -> None:
     ack()
     try:
-        outcome = focus_areas.interview_focus_form(
+        outcome = interview_cases.open_focus_areas(
             sessions, actor_of(context, client), action_value(body), now=utcnow()
         )
     except (BadPayload, InterviewNotFound, RoleNotFound):
@@ -97,7 +98,7 @@ def handle_focus_areas(
     sessions: SessionFactory,
 ) -> None:
     try:
-        focus_areas.save_interview_focus(
+        interview_cases.save_focus_areas(
             sessions,
             actor_of(context, client),
             submitted_view(view),

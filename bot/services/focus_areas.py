@@ -45,13 +45,11 @@ from bot.models import (
 from bot.models import Feedback as FeedbackRow
 from bot.services import access, timeline
 from bot.services import feedback as feedback_service
-from bot.services import interviews as interview_service
 from bot.services import roles as role_service
 from bot.services.actors import Actor, SubmittedView
 from bot.services.candidates import label
-from bot.services.errors import NotAllowed
 from bot.services.hiring_forms import FormErrors
-from bot.services.interviews import KINDS, InterviewCancelled
+from bot.services.interviews import KINDS
 from bot.services.timeline import Event
 
 WHAT = "set the panel's focus areas"
@@ -64,11 +62,6 @@ NO_MUST_HAVES = (
     "brief*, then set the focus areas."
 )
 NO_INTERVIEW_MUST_HAVES = "This interview's brief has no must-haves, so there is nothing to cover."
-NOT_THEIRS = (
-    "Only whoever logged this interview, the recruiter, the hiring manager or an admin can "
-    "set its focus areas."
-)
-CANCELLED = "This interview was cancelled, so it has no focus areas to set."
 NOT_A_MUST_HAVE = (
     "{item} is not one of the must-haves (the brief may have changed since this form "
     "opened): choose from the list."
@@ -286,102 +279,88 @@ def save_panel_focus(
         )
 
 
-def _interview_and_role(
-    session: Session, actor: Actor, interview_id: int | None, *, now: datetime
-) -> tuple[Interview, Role]:
-    if interview_id is None:
-        raise interview_service.InterviewNotFound("no interview id")
-    interview = interview_service.get_interview(
-        session, team_id=actor.team_id, interview_id=interview_id
-    )
-    role = role_service.get_role(session, team_id=interview.team_id, role_id=interview.role_id)
-    if actor.user_id != interview.logged_by and not access.is_editor(session, role, actor, now=now):
-        raise NotAllowed(NOT_THEIRS)
-    access.require_open(role)
-    return interview, role
-
-
-def _submitted(session: Session, obligations: list[Obligation]) -> set[str]:
-    ids = [o.id for o in obligations]
-    if not ids:
-        return set()
+def submitted_interviewers(session: Session, interview: Interview) -> set[str]:
+    """Interviewers whose feedback on the interview is in."""
     return set(
         session.scalars(
             select(FeedbackRow.interviewer_id).where(
-                FeedbackRow.obligation_id.in_(ids), FeedbackRow.submitted_at.is_not(None)
+                FeedbackRow.interview_id == interview.id, FeedbackRow.submitted_at.is_not(None)
             )
         )
     )
 
 
-def interview_focus_form(
-    sessions: SessionFactory, actor: Actor, interview_id: int, *, now: datetime
-) -> dict[str, Any] | str:
-    """The interview's *Focus areas* modal, pre-filled, or why not."""
-    with sessions.begin() as session:
-        interview, _ = _interview_and_role(session, actor, interview_id, now=now)
-        if interview.cancelled_at is not None:
-            return CANCELLED
-        must_haves = feedback_service.rated_must_haves(session, interview)
-        if not must_haves:
-            return NO_INTERVIEW_MUST_HAVES
-        obligations = _active_obligations(session, interview.id)
-        done = _submitted(session, obligations)
-        rows = _focus_rows(session, interview.id)
-        focus = [
-            FocusRow(
-                o.owner_id,
-                list(rows[o.owner_id].must_haves or []) if o.owner_id in rows else [],
-                locked=o.owner_id in done,
-            )
-            for o in obligations
-        ]
-        candidate = session.get(Candidate, interview.candidate_id)
-        about = KINDS.get(interview.kind, interview.kind)
-        if candidate is not None:
-            about += f" with {label(candidate, full_names=True)}"
-        return interview_focus_modal(interview.id, about, must_haves, focus)
+def focus_by_interviewer(session: Session, interview: Interview) -> dict[str, list[str]]:
+    """Each current interviewer's focus in the interview (only those given some)."""
+    active = {o.owner_id for o in _active_obligations(session, interview.id)}
+    return {
+        user_id: list(row.must_haves or [])
+        for user_id, row in _focus_rows(session, interview.id).items()
+        if user_id in active and row.must_haves
+    }
 
 
-def save_interview_focus(
-    sessions: SessionFactory,
-    actor: Actor,
-    view: SubmittedView,
+def interview_focus_view(session: Session, interview: Interview) -> dict[str, Any] | str:
+    """The interview's *Focus areas* modal, pre-filled, or why there is nothing to set
+    (the caller checked who may and that the interview is not cancelled)."""
+    must_haves = feedback_service.rated_must_haves(session, interview)
+    if not must_haves:
+        return NO_INTERVIEW_MUST_HAVES
+    done = submitted_interviewers(session, interview)
+    rows = _focus_rows(session, interview.id)
+    focus = [
+        FocusRow(
+            o.owner_id,
+            list(rows[o.owner_id].must_haves or []) if o.owner_id in rows else [],
+            locked=o.owner_id in done,
+        )
+        for o in _active_obligations(session, interview.id)
+    ]
+    candidate = session.get(Candidate, interview.candidate_id)
+    about = KINDS.get(interview.kind, interview.kind)
+    if candidate is not None:
+        about += f" with {label(candidate, full_names=True)}"
+    return interview_focus_modal(interview.id, about, must_haves, focus)
+
+
+def check_interview_focus(
+    session: Session, interview: Interview, values: dict[str, Any]
+) -> dict[str, list[str]]:
+    """The submitted picks of the interviewers who may still be given a focus (on the
+    interview, feedback not in yet); ``FormErrors`` for a pick that is not a must-have."""
+    done = submitted_interviewers(session, interview)
+    open_to_change = [
+        o.owner_id for o in _active_obligations(session, interview.id) if o.owner_id not in done
+    ]
+    return _chosen(values, open_to_change, feedback_service.rated_must_haves(session, interview))
+
+
+def store_interview_focus(
+    session: Session,
+    role: Role,
+    interview: Interview,
+    chosen: dict[str, list[str]],
     *,
-    interview_id: int | None,
-    values: dict[str, Any],
+    actor_id: str,
     now: datetime,
 ) -> None:
     """Store each interviewer's focus in the interview (an empty pick means "nothing in
-    particular", which overrides the panel's); interviewers whose feedback is in, or who
-    are no longer on the interview, are left as they are."""
-    with sessions.begin() as session:
-        interview, role = _interview_and_role(session, actor, interview_id, now=now)
-        if interview.cancelled_at is not None:
-            raise InterviewCancelled(str(interview.id))
-        obligations = _active_obligations(session, interview.id)
-        done = _submitted(session, obligations)
-        open_to_change = [o.owner_id for o in obligations if o.owner_id not in done]
-        chosen = _chosen(
-            values, open_to_change, feedback_service.rated_must_haves(session, interview)
-        )
-        access.claim_submission(session, actor, view, now=now)
-        rows = _focus_rows(session, interview.id)
-        for user_id, must_haves in chosen.items():
-            row = rows.get(user_id)
-            if row is None:
-                row = FocusArea(
-                    team_id=role.team_id, interview_id=interview.id, interviewer_id=user_id
-                )
-                session.add(row)
-            row.must_haves = must_haves
-        timeline.record(
-            session,
-            role,
-            Event.FOCUS_AREAS_SET,
-            at=now,
-            actor_id=actor.user_id,
-            scope="interview",
-            interview_id=interview.id,
-            focus=chosen,
-        )
+    particular", which overrides the panel's) and a timeline entry."""
+    rows = _focus_rows(session, interview.id)
+    for user_id, must_haves in chosen.items():
+        row = rows.get(user_id)
+        if row is None:
+            row = FocusArea(team_id=role.team_id, interview_id=interview.id, interviewer_id=user_id)
+            session.add(row)
+        row.must_haves = must_haves
+    session.flush()
+    timeline.record(
+        session,
+        role,
+        Event.FOCUS_AREAS_SET,
+        at=now,
+        actor_id=actor_id,
+        scope="interview",
+        interview_id=interview.id,
+        focus=chosen,
+    )
