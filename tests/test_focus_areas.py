@@ -485,3 +485,35 @@ def test_the_retro_summary_names_the_must_haves_nobody_was_asked_to_cover(
         assert role is not None and poll is not None
         facts = retro_summary.summary_view(session, role, poll).facts
     assert "Must-haves nobody was asked to cover: Python, SQL at scale" in facts
+
+
+def _edit_brief(tandem: Tandem, role_id: int, steps: list[dict[str, Any]]) -> None:
+    assert press(tandem, RECRUITER, Action.EDIT, str(role_id)) is None
+    view = opened_view(tandem)
+    for changes in steps:
+        body = submit(tandem, view, user=RECRUITER, changes=changes).json
+        if body and body.get("response_action") == "push":
+            view = body["view"]
+
+
+def test_a_standing_focus_follows_the_brief(tandem: Tandem) -> None:
+    role_id, candidate = _role_with_candidate(tandem)
+    _set_panel_focus(tandem, role_id, {P1: ["Python", "Mentoring"], P2: ["SQL at scale"]})
+    # P2 leaves the panel and "Mentoring" leaves the must-haves.
+    _edit_brief(tandem, role_id, [{"panel": [P1]}, {"must_haves": "Python\nSQL at scale"}, {}])
+    interview = _log(tandem, role_id, candidate, [P1, P2])
+    assert _focus(tandem, interview) == {P1: ["Python"]}
+    view = _open_panel_focus(tandem, role_id)
+    assert _input_ids(view) == [f"focus:{P1}"]
+    assert _options(_block(view, f"focus:{P1}")) == ["Python", "SQL at scale"]
+    # A pick from the form as it was before the edit is refused, not saved half.
+    reply = submit(tandem, view, user=RECRUITER, changes={f"focus:{P1}": ["Mentoring"]})
+    assert reply.json is not None and list(reply.json["errors"]) == [f"focus:{P1}"]
+
+
+def test_once_everyone_submitted_there_is_nothing_to_set(tandem: Tandem) -> None:
+    role_id, candidate = _role_with_candidate(tandem)
+    interview = _log(tandem, role_id, candidate, [P1])
+    submit(tandem, _open_feedback(tandem, P1), user=P1, changes={"recommendation": "yes"})
+    said = press(tandem, HM, Action.FOCUS_AREAS, str(interview))
+    assert said is not None and "Everyone on this interview has submitted feedback" in said

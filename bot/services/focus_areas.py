@@ -62,6 +62,10 @@ NO_MUST_HAVES = (
     "brief*, then set the focus areas."
 )
 NO_INTERVIEW_MUST_HAVES = "This interview's brief has no must-haves, so there is nothing to cover."
+ALL_IN = (
+    "Everyone on this interview has submitted feedback, so what each was asked to cover "
+    "stays as it was."
+)
 NOT_A_MUST_HAVE = (
     "{item} is not one of the must-haves (the brief may have changed since this form "
     "opened): choose from the list."
@@ -160,6 +164,8 @@ def follow_panel(session: Session, role: Role, interview: Interview) -> None:
     for user_id, row in rows.items():
         if user_id not in active:
             session.delete(row)
+    # A standing focus is a panel member's: someone who left the panel is not given theirs.
+    members = set(role_service.current_brief(session, role).panel)
     standing = {
         p.interviewer_id: p
         for p in session.scalars(
@@ -167,13 +173,14 @@ def follow_panel(session: Session, role: Role, interview: Interview) -> None:
                 PanelFocus.role_id == role.id, PanelFocus.interviewer_id.in_(active)
             )
         )
+        if p.interviewer_id in members
     }
     must_haves = feedback_service.rated_must_haves(session, interview)
     for user_id in active:
-        panel = standing.get(user_id)
-        if user_id in rows or panel is None:
+        standing_focus = standing.get(user_id)
+        if user_id in rows or standing_focus is None:
             continue
-        kept = [m for m in panel.must_haves or [] if m in must_haves]
+        kept = [m for m in standing_focus.must_haves or [] if m in must_haves]
         if kept:
             session.add(
                 FocusArea(
@@ -316,6 +323,8 @@ def interview_focus_view(session: Session, interview: Interview) -> dict[str, An
         )
         for o in _active_obligations(session, interview.id)
     ]
+    if all(row.locked for row in focus):
+        return ALL_IN
     candidate = session.get(Candidate, interview.candidate_id)
     about = KINDS.get(interview.kind, interview.kind)
     if candidate is not None:
