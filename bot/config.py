@@ -52,6 +52,10 @@ class Settings(BaseSettings):
     database_url: str = DEFAULT_SQLITE_URL
     port: int = Field(default=3000, ge=1, le=65535)
 
+    # The key of the retro's anonymity hash (bot/services/anonymity.py); derived from the
+    # signing secret (or the app token) when unset. Keep it out of the database.
+    tandem_anonymity_secret: SecretStr | None = None
+
     tandem_log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     tandem_http_threads: int = Field(default=16, ge=1, le=256)
     tandem_shutdown_timeout_seconds: int = Field(default=20, ge=1, le=600)

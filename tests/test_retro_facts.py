@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from freezegun import freeze_time
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
-from bot.models import BriefRevision, Commitment, Role
+from bot.models import BriefRevision, Role
 from bot.models.hiring import Obligation, ObligationKind
-from bot.models.role import CommitmentState, Side
+from bot.models.role import Side
 from bot.services.retro_facts import facts_for
 from tests.harness import Tandem
 from tests.hiring_flow import start_role
@@ -44,49 +44,52 @@ def test_seeded_feedback_and_commitments_per_side(tandem: Tandem) -> None:
         ).first()
         assert revision is not None
 
-        def obligation(key: str, owner: str, resolved: datetime | None) -> Obligation:
+        # Only what is seeded here: drop what the kickoff itself made the sides owe.
+        session.execute(delete(Obligation).where(Obligation.role_id == role_id))
+
+        def obligation(
+            key: str,
+            owner: str,
+            resolved: datetime | None,
+            *,
+            kind: str = ObligationKind.FEEDBACK,
+            due: datetime = day + timedelta(days=1),
+            cancelled: datetime | None = None,
+        ) -> Obligation:
             return Obligation(
                 team_id=role.team_id,
                 role_id=role_id,
-                kind=ObligationKind.FEEDBACK,
+                kind=kind,
                 subject_key=key,
                 owner_id=owner,
                 starts_at=day,
-                due_at=day + timedelta(days=1),
+                due_at=due,
                 resolved_at=resolved,
+                cancelled_at=cancelled,
                 created_at=day,
             )
 
+        review, update, slate = (
+            ObligationKind.RESUME_REVIEW,
+            ObligationKind.CANDIDATE_UPDATE,
+            ObligationKind.FIRST_SLATE,
+        )
         session.add_all(
             [
                 obligation("f1", PANEL[0], day + timedelta(hours=5)),  # on time, HM side
                 obligation("f2", PANEL[1], day + timedelta(days=2)),  # late, HM side
                 obligation("f3", HM, None),  # never given, overdue: late, HM side
                 obligation("f4", RECRUITER, day + timedelta(hours=1)),  # on time, recruiter
+                # Dropped before it was due (the interview was cancelled): not counted.
+                obligation("f5", PANEL[0], None, cancelled=day + timedelta(hours=2)),
+                obligation("c1", RECRUITER, day, kind=update),  # kept
+                obligation("c2", RECRUITER, day + timedelta(days=3), kind=slate),  # missed
+                obligation("c3", HM, day, kind=review),  # kept
+                obligation("c4", HM, day + timedelta(hours=3), kind=review),  # kept
+                # Not due until after the close: not counted either way.
+                obligation("c5", HM, None, kind=review, due=OPENED + timedelta(days=1)),
             ]
         )
-        for n, (side, owner, state) in enumerate(
-            [
-                (Side.RECRUITER, RECRUITER, CommitmentState.MET),
-                (Side.RECRUITER, RECRUITER, CommitmentState.MISSED),
-                (Side.HIRING_MANAGER, HM, CommitmentState.MET),
-                (Side.HIRING_MANAGER, HM, CommitmentState.MET),
-                (Side.HIRING_MANAGER, HM, CommitmentState.SUPERSEDED),
-            ]
-        ):
-            session.add(
-                Commitment(
-                    team_id=role.team_id,
-                    role_id=role_id,
-                    revision_id=revision.id,
-                    kind=f"k{n}",
-                    owner_side=side,
-                    owner_id=owner,
-                    terms={},
-                    state=state,
-                    created_at=day,
-                )
-            )
     with tandem.database.sessions() as session:
         role = session.get(Role, role_id)
         assert role is not None
@@ -96,3 +99,21 @@ def test_seeded_feedback_and_commitments_per_side(tandem: Tandem) -> None:
     assert facts.late_by == tuple(sorted([PANEL[1], HM]))
     assert facts.commitments_kept == {Side.RECRUITER: 1, Side.HIRING_MANAGER: 2}
     assert facts.commitments_missed == {Side.RECRUITER: 1}
+
+
+def test_days_in_each_stage_average_over_candidates_and_count_the_current_one() -> None:
+    from datetime import UTC, datetime
+
+    from bot.services.retro_facts import days_in_stage
+
+    day = datetime(2027, 3, 1, tzinfo=UTC)
+    moves = [
+        (1, "sourced", day),
+        (1, "screening", day.replace(day=3)),  # 2 days sourced
+        (1, "hired", day.replace(day=7)),  # 4 days screening
+        (2, "screening", day.replace(day=5)),  # still there on the 9th: 4 days
+    ]
+    assert days_in_stage(moves, now=day.replace(day=9)) == (
+        ("sourced", 2.0, 1),
+        ("screening", 4.0, 2),
+    )

@@ -193,7 +193,8 @@ MAX_ACTION_ITEMS_SHOWN = 5
 
 
 def action_item_blocks(items: list[ActionItem]) -> list[dict[str, Any]]:
-    """The pair's open action items from their earlier retros, each with *Mark done*."""
+    """The pair's open action items from the retros of their other roles, each with *Mark
+    done* (``build_brief_view`` decides which: only while the role is open)."""
     if not items:
         return []
     blocks: list[dict[str, Any]] = [
@@ -213,13 +214,16 @@ def action_item_blocks(items: list[ActionItem]) -> list[dict[str, Any]]:
             }
         )
     if len(items) > MAX_ACTION_ITEMS_SHOWN:
-        blocks.append(context(f"…and {len(items) - MAX_ACTION_ITEMS_SHOWN} more in App Home"))
+        more = len(items) - MAX_ACTION_ITEMS_SHOWN
+        # The oldest come first: each one marked done makes room for the next.
+        blocks.append(context(f"…and {more} more, shown here as these are marked done"))
     return blocks
 
 
 def _brief_buttons(view: BriefView) -> list[dict[str, Any]]:
     """The actions that apply to the role as it stands: a closed or held role can only be
-    reopened."""
+    reopened — and its candidates' survey scores recorded, since surveys arrive after the
+    decision."""
     role = view.role
     value = str(role.id)
     if role.status != RoleStatus.OPEN:
@@ -234,7 +238,7 @@ def _brief_buttons(view: BriefView) -> list[dict[str, Any]]:
             "confirm": {"type": "plain_text", "text": "Reopen"},
             "deny": {"type": "plain_text", "text": "Not now"},
         }
-        return [reopen]
+        return [reopen, _button("Record survey score", Action.RECORD_SURVEY, value)]
     buttons = []
     if view.contract.signed_at is None:
         buttons.append(_button("Agree to contract", Action.AGREE, value, style="primary"))

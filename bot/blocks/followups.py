@@ -10,6 +10,7 @@ from typing import Any
 
 from bot.blocks.inputs import external_select, radio_buttons, static_select
 from bot.blocks.text import context, escape_mrkdwn, plain, section
+from bot.dates import plain_date
 from bot.slack.ids import Action, Callback, Suggestion
 
 RATING_FIELD = "quality_rating"
@@ -50,7 +51,7 @@ class CheckContent:
 def _about(content: CheckContent) -> str:
     return (
         f"*{escape_mrkdwn(content.candidate_name)}* started as "
-        f"*{escape_mrkdwn(content.role_title)}* on {content.start_on.isoformat()} — "
+        f"*{escape_mrkdwn(content.role_title)}* on {plain_date(content.start_on)} — "
         f"{content.days_after} days ago."
     )
 

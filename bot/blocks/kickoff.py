@@ -68,14 +68,9 @@ def role_step_view(
     answers: dict[str, Any],
     submitter_id: str,
     editing: bool,
-    retro_items: list[str] | None = None,
 ) -> dict[str, Any]:
     """Step 1: the role, its two sides, the shared channel and the panel."""
-    blocks: list[dict[str, Any]] = []
-    if retro_items:
-        lines = "\n".join(f"• {escape_mrkdwn(item)}" for item in retro_items[:10])
-        blocks.append(section(f"*Action items from your last retro together*\n{lines}"))
-    blocks += [
+    blocks: list[dict[str, Any]] = [
         context("Step 1 of 3 — the role and the people on it."),
         text_input(
             Field.TITLE,
@@ -141,11 +136,18 @@ def role_step_view(
 
 
 def brief_step_view(
-    *, draft_id: int, answers: dict[str, Any], default_target: date, editing: bool
+    *,
+    draft_id: int,
+    answers: dict[str, Any],
+    default_target: date,
+    editing: bool,
+    retro: list[dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
-    """Step 2: why now, who we are looking for, and by when."""
+    """Step 2: why now, who we are looking for, and by when; ``retro`` is the pair's open
+    action items, read-only (this is the first step that knows both of them)."""
     target = answers.get("target_fill_date") or default_target.isoformat()
     blocks = [
+        *(retro or []),
         context("Step 2 of 3 — who you are looking for, and why now."),
         text_input(
             Field.BUSINESS_NEED,

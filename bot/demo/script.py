@@ -31,6 +31,8 @@ from bot.demo.transcript import Person
 
 ROLE = "Staff Data Engineer"
 CHANNEL = "hire-staff-data-engineer"
+NEXT_ROLE = "Analytics Engineer"
+NEXT_CHANNEL = "hire-analytics-engineer"
 
 RITA = Person("U0RITA", "rita", "Rita Rahman", "Europe/London", "recruiter")
 HANK = Person("U0HANK", "hank", "Hank Moreau", "America/New_York", "hiring manager")
@@ -298,6 +300,142 @@ def recruiter_moves_checkin(demo: Demo) -> None:
     demo.submit(RITA, {"checkin_day": "1", "checkin_time": "09:30"})
 
 
+def the_retro(demo: Demo) -> Message:
+    return demo.latest_post(demo.channel_named(CHANNEL), "Retro:")
+
+
+def hiring_manager_hires_jane(demo: Demo) -> None:
+    """Jane accepts: Hank moves her to hired and takes the offer to close the role."""
+    demo.wait_until(demo.day(11, HANK, "10:00"))
+    demo.press(HANK, the_brief(demo), "Move candidate", on="the pinned brief")
+    jane = option(demo, HANK, "candidate", "Jane Doe")
+    demo.submit(HANK, {"candidate": jane, "candidate_stage": "hired"})
+    note = next(r for r in demo.replies(the_brief(demo)) if "Close role as filled" in r.buttons())
+    demo.press(HANK, note, "Close role as filled", on="the note in the brief's thread")
+    starts = demo.today(HANK) + timedelta(days=17)  # a Monday, three weeks on
+    demo.submit(
+        HANK,
+        {
+            "close_offer_accepted_on": demo.today(HANK).isoformat(),
+            "close_start_on": starts.isoformat(),
+        },
+    )
+
+
+def recruiter_records_survey_score(demo: Demo) -> None:
+    """Jane's candidate-experience survey came back: Rita records it on the brief."""
+    demo.read_as(RITA)
+    demo.wait_until(demo.day(11, RITA, "16:20"))
+    demo.press(RITA, the_brief(demo), "Record survey score", on="the pinned brief")
+    jane = demo.pick(RITA, "survey_candidate", "Jane")
+    demo.submit(RITA, {"survey_candidate": jane, "survey_score": "5"})
+
+
+def both_sides_answer_the_retro(demo: Demo) -> None:
+    """Rita and Hank answer with their names; Greta answers anonymously."""
+    demo.wait_until(demo.day(11, RITA, "16:30"))
+    demo.press(RITA, the_retro(demo), "Answer the retro", on="the retro poll")
+    demo.submit(
+        RITA,
+        {
+            "retro_partnership": "4",
+            "retro_speed": "4",
+            "retro_candidate_quality": "5",
+            "retro_what_worked": "Hank reviewed résumés within a day, every time.",
+            "retro_what_to_change": "Agree the panel's interview slots at kickoff.",
+        },
+    )
+    demo.read_as(GRETA)
+    demo.wait_until(demo.day(11, GRETA, "17:45"))
+    demo.press(GRETA, the_retro(demo), "Answer the retro", on="the retro poll")
+    demo.submit(
+        GRETA,
+        {
+            "retro_partnership": "4",
+            "retro_speed": "3",
+            "retro_candidate_quality": "4",
+            "retro_what_to_change": "Send the panel the brief before the interview, not on the day.",
+            "retro_anonymous": ["anonymous"],
+        },
+    )
+    demo.read_as(HANK)
+    demo.wait_until(demo.day(11, HANK, "12:15"))
+    demo.press(HANK, the_retro(demo), "Answer the retro", on="the retro poll")
+    demo.submit(
+        HANK,
+        {
+            "retro_partnership": "5",
+            "retro_speed": "4",
+            "retro_candidate_quality": "4",
+            "retro_what_worked": "A shortlist in the first week.",
+            "retro_what_to_change": "Feedback from the whole panel within two days.",
+        },
+    )
+
+
+def the_retro_summary(demo: Demo) -> None:
+    """Kenji never answered: after three working days on Hank's clock the summary replaces
+    the poll."""
+    demo.read_as(HANK)
+    demo.wait_until(demo.day(16, HANK, "10:30"))
+
+
+def recruiter_adds_action_item(demo: Demo) -> None:
+    """Rita turns one *what to change* into an action item that Hank owns."""
+    demo.read_as(RITA)
+    demo.wait_until(demo.day(16, RITA, "16:00"))
+    demo.press(RITA, the_retro(demo), "Add action item", on="the retro summary")
+    demo.submit(RITA, {"action_from_retro": "1", "action_owner": HANK.id})
+
+
+def quality_of_hire(demo: Demo) -> None:
+    """Thirty days after Jane's start date, Hank is asked how she is doing."""
+    demo.read_as(HANK)
+    starts = demo.day(11, HANK, "09:30") + timedelta(days=17)
+    demo.wait_until(starts + timedelta(days=30), tick=timedelta(hours=6))
+    demo.press(
+        HANK, demo.latest_dm(HANK, "How is"), "Answer (2 questions)", on="his DM from Tandem"
+    )
+    demo.submit(HANK, {"quality_rating": "4", "must_haves_predicted": "yes"})
+
+
+def next_kickoff_brings_back_the_action_item(demo: Demo) -> None:
+    """Rita kicks off her next hire with Hank: their open action item is in the modal and on
+    the new brief, and Hank marks it done."""
+    demo.read_as(RITA)
+    demo.wait_until(demo.day(60, RITA, "10:00"), tick=timedelta(hours=6))
+    demo.slash(RITA, "/kickoff", NEXT_ROLE)
+    demo.submit(RITA, {"level": "Senior (L5)", "hiring_manager": HANK.id, "panel": [GRETA.id]})
+    demo.submit(
+        RITA,
+        {
+            "business_need": "Dashboards for the streaming platform's first customers.",
+            "ideal_profile": "Has shipped analytics on event data.",
+            "must_haves": "SQL at scale\ndbt",
+            "urgency": "normal",
+        },
+    )
+    demo.submit(RITA)
+    demo.read_as(HANK)
+    demo.wait_until(demo.day(60, HANK, "09:30"))
+    brief = demo.pinned(demo.channel_named(NEXT_CHANNEL))
+    demo.press(HANK, brief, "Mark done", on="the new role's pinned brief")
+
+
+def next_role_on_hold(demo: Demo) -> None:
+    """The new role is put on hold for a budget review, then reopened."""
+    demo.read_as(RITA)
+    demo.wait_until(demo.day(60, RITA, "14:45"))
+    brief = demo.pinned(demo.channel_named(NEXT_CHANNEL))
+    demo.press(RITA, brief, "Close role", on="the new role's pinned brief")
+    demo.submit(
+        RITA, {"close_outcome": "on_hold", "close_reason": "Budget review until next month"}
+    )
+    demo.wait_until(demo.day(60, RITA, "16:00"))
+    brief = demo.pinned(demo.channel_named(NEXT_CHANNEL))
+    demo.press(RITA, brief, "Reopen role", on="the new role's pinned brief")
+
+
 STEPS: tuple[Step, ...] = (
     Step(
         "Rita asks Tandem for help",
@@ -430,5 +568,60 @@ STEPS: tuple[Step, ...] = (
         "The check-in's day and time are part of the contract: moving it is a new revision "
         "the other side acknowledges, and the contract is not signed again until they do.",
         recruiter_moves_checkin,
+    ),
+    Step(
+        "Jane accepts: Hank closes the role as filled",
+        "Moving a candidate to hired offers *Close role as filled*, pre-filled with them: the "
+        "offer-accepted and start dates are recorded, the role's check-ins, nudges and "
+        "commitments stop, the brief shows the outcome, and the channel gets the pair's "
+        "shared win and the retro poll.",
+        hiring_manager_hires_jane,
+    ),
+    Step(
+        "Rita records Jane's survey score",
+        "*Record survey score* keeps each candidate's 1–5 candidate-experience score (a closed "
+        "role's brief keeps this button: surveys come back after the decision).",
+        recruiter_records_survey_score,
+    ),
+    Step(
+        "Rita and Hank answer the retro; Greta answers anonymously",
+        "Each person answers in a modal: three 1–5 ratings (the HM rates the recruiting "
+        "partnership, the recruiter the HM's responsiveness and clarity), what worked, what "
+        "to change. The poll updates in place with who has answered — never what — and "
+        "counts anonymous answers without naming anyone.",
+        both_sides_answer_the_retro,
+    ),
+    Step(
+        "Three working days later, the summary replaces the poll",
+        "First the facts from the role's timeline (days in each stage, feedback on time and "
+        "late per side, commitments kept, brief revisions, check-ins), then the ratings and "
+        "the items. One anonymous answer is below the threshold of three: withheld, and "
+        "the summary says so.",
+        the_retro_summary,
+    ),
+    Step(
+        "Rita turns a *what to change* into an action item",
+        "The summary's *Add action item* (recruiter, HM or admin) takes one of its *what to "
+        "change* items or new words, an owner on either side and an optional due date; the "
+        "summary lists it.",
+        recruiter_adds_action_item,
+    ),
+    Step(
+        "Thirty days after Jane starts, Hank is asked how she is doing",
+        "Quality of hire: a DM at 30, 60 and 90 days after the start date, inside the HM's "
+        "working hours and never twice — 1–5 and whether the must-haves predicted it.",
+        quality_of_hire,
+    ),
+    Step(
+        "Rita's next kickoff with Hank brings back their action item",
+        "When the same recruiter and HM start a new `/kickoff`, the modal and the new brief "
+        "show their open action items; either can *Mark done*.",
+        next_kickoff_brings_back_the_action_item,
+    ),
+    Step(
+        "The next role goes on hold, and is reopened",
+        "*Close role* can also hold a role (with a reason): its check-ins and reminders stop "
+        "until *Reopen role* puts it back to open with its history.",
+        next_role_on_hold,
     ),
 )

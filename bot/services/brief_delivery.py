@@ -89,12 +89,7 @@ def build_brief_view(session: Session, role: Role) -> BriefView:
         contract=agreement.contract_status(session, role),
         closure=closure,
         hires=hires,
-        action_items=action_items.open_for_pair(
-            session,
-            team_id=role.team_id,
-            recruiter_id=role.recruiter_id,
-            hiring_manager_id=role.hiring_manager_id,
-        ),
+        action_items=action_items.shown_on_brief(session, role),
     )
 
 

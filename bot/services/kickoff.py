@@ -14,10 +14,11 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from bot.blocks.action_items import kickoff_items_blocks
 from bot.blocks.kickoff import brief_step_view, contract_step_view, role_step_view
 from bot.db import SessionFactory
 from bot.models import KickoffDraft
-from bot.services import brief_changes, brief_delivery
+from bot.services import action_items, brief_changes, brief_delivery
 from bot.services import drafts as draft_service
 from bot.services import roles as role_service
 from bot.services.access import claim_submission, require_open, was_submitted
@@ -139,8 +140,27 @@ def save_role_step(
                 answers=draft.answers,
                 default_target=default_target_date(today, _recruiter_calendar(session, draft)),
                 editing=draft.role_id is not None,
+                retro=_retro_blocks(session, actor, draft),
             )
         )
+
+
+def _retro_blocks(session: Session, actor: Actor, draft: KickoffDraft) -> list[dict[str, Any]]:
+    """A new kickoff by a pair that held a retro together opens with their open action
+    items (an edit does not: the brief already shows them)."""
+    recruiter = draft.answers.get("recruiter_id")
+    manager = draft.answers.get("hiring_manager_id")
+    if draft.role_id is not None or not recruiter or not manager:
+        return []
+    items = action_items.for_kickoff(
+        session,
+        team_id=draft.team_id,
+        viewer_id=actor.user_id,
+        recruiter_id=recruiter,
+        hiring_manager_id=manager,
+    )
+    partner = manager if actor.user_id == recruiter else recruiter
+    return kickoff_items_blocks(partner, items)
 
 
 def save_brief_step(

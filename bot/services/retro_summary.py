@@ -1,5 +1,6 @@
-"""The retro's summary: facts from the timeline, then ratings and items (being built: see
-issue 12). What is here: the claim that makes a poll summarized exactly once."""
+"""The retro's summary: facts from the timeline, then ratings and items, the action items
+added from it and its *Add action item* button; and the claim that makes a poll summarized
+exactly once."""
 
 from __future__ import annotations
 
@@ -8,10 +9,10 @@ from datetime import datetime
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from bot.blocks.retro_summary import NamedRating, SummaryView, summary_blocks
+from bot.blocks.retro_summary import ActionItemLine, NamedRating, SummaryView, summary_blocks
 from bot.blocks.text import escape_mrkdwn
 from bot.db import SessionFactory
-from bot.models import RetroAnonymousAnswer, RetroAnswer, RetroPoll, Role
+from bot.models import ActionItem, RetroAnonymousAnswer, RetroAnswer, RetroPoll, Role
 from bot.services import focus_areas, message_keys, outbox, retro_facts, timeline
 from bot.services.retro_anonymity import AnonymousRatings, aggregate
 
@@ -98,6 +99,14 @@ def summary_view(session: Session, role: Role, poll: RetroPoll) -> SummaryView:
             ],
             threshold=poll.anonymity_threshold,
             seed=poll.id,
+        ),
+        action_items=tuple(
+            ActionItemLine(i.text, i.owner_id, i.due_on, i.done_at is not None)
+            for i in session.scalars(
+                select(ActionItem)
+                .where(ActionItem.poll_id == poll.id)
+                .order_by(ActionItem.created_at, ActionItem.id)
+            )
         ),
     )
 
