@@ -41,6 +41,7 @@ from tests.kickoff_flow import (
     PANEL,
     RECRUITER,
     STRANGER,
+    brief_step,
     only_role,
     role_step,
 )
@@ -517,3 +518,27 @@ def test_once_everyone_submitted_there_is_nothing_to_set(tandem: Tandem) -> None
     submit(tandem, _open_feedback(tandem, P1), user=P1, changes={"recommendation": "yes"})
     said = press(tandem, HM, Action.FOCUS_AREAS, str(interview))
     assert said is not None and "Everyone on this interview has submitted feedback" in said
+
+
+def test_long_and_hostile_must_haves_stay_within_slack_limits_and_escaped(tandem: Tandem) -> None:
+    hostile = "<!channel> & <@U0ADMIN> " + "x" * 120
+    assert len(hostile) <= 150
+    role_id = start_role(tandem, brief=brief_step(must_haves=f"Python\n{hostile}"))
+    candidate = add_candidate(tandem, role_id, "Jane Doe", RECRUITER, candidate_stage="panel")
+    view = _open_panel_focus(tandem, role_id)
+    [option] = [
+        o for o in _block(view, f"focus:{P1}")["element"]["options"] if o["value"] == hostile
+    ]
+    assert len(option["text"]["text"]) == 75 and option["text"]["text"].endswith("…")
+    _set_panel_focus(tandem, role_id, {P1: [hostile]})
+    _log(tandem, role_id, candidate, [P1, P2])
+    [note] = [
+        m
+        for m in tandem.standin.posted(only_role(tandem).channel_id)
+        if m.get("thread_ts") and Action.FOCUS_AREAS in _buttons(m)
+    ]
+    shown = str(note["blocks"])
+    assert "&lt;!channel&gt; &amp; &lt;@U0ADMIN&gt;" in shown and "<!channel>" not in shown
+    form = _open_feedback(tandem, P1)
+    assert _input_ids(form)[:2] == ["rating:1", "recommendation"]
+    assert "<!channel>" not in str([b for b in form["blocks"] if b["type"] == "section"])

@@ -7,7 +7,6 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from bot.blocks.inputs import options
 from bot.blocks.text import context, escape_mrkdwn, plain, section
 from bot.slack.ids import VALUE, Callback, Field
 
@@ -37,7 +36,12 @@ class FocusRow:
 
 
 def _picker(user_id: str, must_haves: list[str], chosen: list[str]) -> dict[str, Any]:
-    choices = options([(m, m) for m in dict.fromkeys(must_haves)])
+    # The value is the must-have itself (at most 150 characters, Slack's limit for a value);
+    # the label is cut to Slack's 75 with an ellipsis.
+    choices = [
+        {"text": plain(m if len(m) <= 75 else m[:74] + "…"), "value": m}
+        for m in dict.fromkeys(must_haves)
+    ]
     element: dict[str, Any] = {
         "type": "multi_static_select",
         "action_id": VALUE,
