@@ -247,7 +247,7 @@ def _brief_buttons(view: BriefView) -> list[dict[str, Any]]:
     buttons.append(_button("Add candidate", Action.ADD_CANDIDATE, value))
     buttons.append(_button("Move candidate", Action.MOVE_CANDIDATE, value))
     buttons.append(_button("Log interview", Action.LOG_INTERVIEW, value))
-    # *Panel focus areas* joins the brief with the focus-area modals (issue 12 continues).
+    buttons.append(_button("Panel focus areas", Action.PANEL_FOCUS, value))
     buttons.append(_button("Record survey score", Action.RECORD_SURVEY, value))
     buttons.append(_button("Close role", Action.CLOSE_ROLE, value))
     return buttons

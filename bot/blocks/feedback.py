@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -32,6 +32,17 @@ class FeedbackContext:
     due_at: datetime
     must_haves: list[str]
     nice_to_haves: list[str]
+    # The must-haves this interviewer was asked to cover (focus areas): asked first.
+    focus: list[str] = field(default_factory=list)
+
+
+def _rating_order(ctx: FeedbackContext) -> list[tuple[int, str, bool]]:
+    """Each must-have with its index (its block id stays ``rating:<index>`` whatever the
+    order) and whether it is a focus: the interviewer's focus first, the rest after."""
+    indexed = list(enumerate(ctx.must_haves))
+    focus = [(i, m, True) for i, m in indexed if m in ctx.focus]
+    rest = [(i, m, False) for i, m in indexed if m not in ctx.focus]
+    return focus + rest
 
 
 def feedback_modal(
@@ -39,6 +50,23 @@ def feedback_modal(
 ) -> dict[str, Any]:
     """Recommendation, a 1–4 rating per must-have, notes. Closing keeps a draft."""
     ratings = [(str(score), label) for score, label in RATING_LABELS.items()]
+
+    def rating(index: int, must_have: str, focused: bool) -> dict[str, Any]:
+        block = static_select(
+            rating_field(index),
+            (f"Your focus: {must_have}" if focused else f"Must-have: {must_have}")[:2000],
+            ratings,
+            initial=str(prefill.get(rating_field(index)))
+            if prefill.get(rating_field(index))
+            else None,
+            hint="You were asked to cover this one: leave it empty only if the interview "
+            "could not assess it."
+            if focused
+            else "Leave empty if this interview did not assess it.",
+        )
+        block["optional"] = True
+        return block
+
     blocks: list[dict[str, Any]] = [
         section(
             f"*{escape_mrkdwn(ctx.candidate_name)}* — {escape_mrkdwn(ctx.interview)} for "
@@ -48,25 +76,25 @@ def feedback_modal(
         context(
             "Your feedback is yours alone until you submit: nobody's answers are shown before theirs is in."
         ),
+    ]
+    order = _rating_order(ctx)
+    # The must-haves this interviewer was asked to cover come first, before the verdict.
+    focus = [(i, m) for i, m, focused in order if focused]
+    if focus:
+        asked = ", ".join(escape_mrkdwn(m) for _, m in focus)
+        blocks.append(
+            section(f":dart: *You were asked to cover:* {asked} — rate these first."[:3000])
+        )
+        blocks += [rating(i, m, True) for i, m in focus]
+    blocks.append(
         radio_buttons(
             RECOMMENDATION_FIELD,
             "Recommendation",
             [(r.value, RECOMMENDATION_LABELS[r]) for r in Recommendation],
             initial=prefill.get(RECOMMENDATION_FIELD),
-        ),
-    ]
-    for index, must_have in enumerate(ctx.must_haves):
-        block = static_select(
-            rating_field(index),
-            f"Must-have: {must_have}"[:2000],
-            ratings,
-            initial=str(prefill.get(rating_field(index)))
-            if prefill.get(rating_field(index))
-            else None,
-            hint="Leave empty if this interview did not assess it.",
         )
-        block["optional"] = True
-        blocks.append(block)
+    )
+    blocks += [rating(i, m, False) for i, m, focused in order if not focused]
     if ctx.nice_to_haves:
         blocks.append(
             text_input(
@@ -147,6 +175,7 @@ def reveal_message(
     submitted: list[Feedback],
     missing: list[str],
     unassessed: list[str],
+    uncovered: list[str] | None = None,
 ) -> tuple[str, list[dict[str, Any]]]:
     """The round's recommendations, together, in the role's channel (details stay in the app)."""
     lines = [
@@ -170,6 +199,16 @@ def reveal_message(
                 ":mag: *Not assessed by anyone yet:* "
                 + ", ".join(escape_mrkdwn(m) for m in unassessed)
                 + " — cover these before deciding."
+            )
+        )
+    if uncovered:
+        blocks.append(
+            section(
+                (
+                    ":dart: *Must-haves nobody was asked to cover:* "
+                    + ", ".join(escape_mrkdwn(m) for m in uncovered)
+                    + " — give them to someone in the next round (*Focus areas*)."
+                )[:3000]
             )
         )
     blocks.append(

@@ -168,6 +168,7 @@ def interview_note(
     interviewers: list[str],
     turnaround_hours: int,
     cancelled: bool,
+    focus: dict[str, list[str]] | None = None,
 ) -> tuple[str, list[dict[str, Any]]]:
     who = ", ".join(f"<@{u}>" for u in interviewers)
     when = f"{slack_datetime(starts_at)} – {slack_datetime(ends_at, '{time}')}"
@@ -175,8 +176,17 @@ def interview_note(
         text = f":x: ~{escape_mrkdwn(KINDS.get(kind, kind))} with *{escape_mrkdwn(candidate_label)}*, {when}~ — cancelled"
         return text, [section(text)]
     text = f":calendar: {escape_mrkdwn(KINDS.get(kind, kind))} with *{escape_mrkdwn(candidate_label)}*, {when}, interviewers {who}"
+    covers = [
+        f"<@{u}>: {', '.join(escape_mrkdwn(m) for m in focus[u])}"
+        for u in interviewers
+        if focus and focus.get(u)
+    ]
+    focus_blocks = (
+        [context(f":dart: *Focus areas* — {' · '.join(covers)}"[:3000])] if covers else []
+    )
     return text, [
         section(text),
+        *focus_blocks,
         context(
             f"Feedback is due {turnaround_text(turnaround_hours)} of the end, on each "
             "interviewer's own working days. Tandem asks for it when the interview ends."
@@ -189,6 +199,12 @@ def interview_note(
                     "type": "button",
                     "text": plain("Edit interview"),
                     "action_id": Action.EDIT_INTERVIEW,
+                    "value": str(interview_id),
+                },
+                {
+                    "type": "button",
+                    "text": plain("Focus areas"),
+                    "action_id": Action.FOCUS_AREAS,
                     "value": str(interview_id),
                 },
                 {

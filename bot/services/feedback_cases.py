@@ -28,7 +28,7 @@ from bot.models import (
     ObligationKind,
     Role,
 )
-from bot.services import access, reveals
+from bot.services import access, focus_areas, reveals
 from bot.services import feedback as feedback_service
 from bot.services import obligations as obligation_service
 from bot.services import roles as role_service
@@ -82,6 +82,7 @@ def _context(session: Session, obligation: Obligation) -> FeedbackContext:
         due_at=obligation.due_at,
         must_haves=brief.must_haves,
         nice_to_haves=brief.nice_to_haves,
+        focus=focus_areas.focus_of(session, interview.id, obligation.owner_id),
     )
 
 

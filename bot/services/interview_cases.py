@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from bot.blocks.hiring import interview_modal, interview_note
 from bot.db import SessionFactory
 from bot.models import Interview, Role
-from bot.services import access, hiring_forms, message_keys, outbox
+from bot.services import access, focus_areas, hiring_forms, message_keys, outbox
 from bot.services import candidates as candidate_service
 from bot.services import interviews as interview_service
 from bot.services import roles as role_service
@@ -33,6 +33,7 @@ NOT_THEIRS = (
     "Only whoever logged this interview, the recruiter, the hiring manager or an admin can "
     "change it."
 )
+FOCUS_CANCELLED = "This interview was cancelled, so it has no focus areas to set."
 NO_CANDIDATES = "Add the candidate first (*Add candidate* on the brief), then log the interview."
 CANCELLED = "This interview was cancelled."
 
@@ -54,6 +55,7 @@ def _note(session: Session, interview: Interview, role: Role) -> tuple[str, list
             session, role
         ).contract.feedback_turnaround_hours,
         cancelled=interview.cancelled_at is not None,
+        focus=focus_areas.focus_by_interviewer(session, interview),
     )
 
 
@@ -154,6 +156,8 @@ def log_interview(
             logger_tz=calendar.zone.key,
             now=now,
         )
+        # Each interviewer's standing focus from the brief's panel, copied into this one.
+        focus_areas.follow_panel(session, role, interview)
         text, blocks = _note(session, interview, role)
         note_in_thread(
             session,
@@ -239,6 +243,7 @@ def edit_interview(
             actor_id=actor.user_id,
             now=now,
         )
+        focus_areas.follow_panel(session, role, interview)
         _update_note(session, role, interview, now)
 
 
@@ -255,3 +260,42 @@ def cancel_interview(
         if cancelled:
             _update_note(session, role, interview, now)
         return cancelled
+
+
+def open_focus_areas(
+    sessions: SessionFactory, actor: Actor, interview_id: int, *, now: datetime
+) -> dict[str, Any] | str:
+    """The interview's *Focus areas* modal (whoever may change the interview, while the
+    role is open), pre-filled with what each interviewer is to cover."""
+    with sessions.begin() as session:
+        interview, role = _changeable(session, actor, interview_id, now=now)
+        access.require_open(role)
+        if interview.cancelled_at is not None:
+            return FOCUS_CANCELLED
+        return focus_areas.interview_focus_view(session, interview)
+
+
+def save_focus_areas(
+    sessions: SessionFactory,
+    actor: Actor,
+    view: SubmittedView,
+    *,
+    interview_id: int | None,
+    values: dict[str, Any],
+    now: datetime,
+) -> None:
+    """Store each interviewer's focus in the interview and show it on the interview's note.
+    Interviewers whose feedback is already in keep what they were asked."""
+    with sessions.begin() as session:
+        if interview_id is None:
+            raise interview_service.InterviewNotFound("no interview id")
+        interview, role = _changeable(session, actor, interview_id, now=now)
+        access.require_open(role)
+        if interview.cancelled_at is not None:
+            raise InterviewCancelled(str(interview.id))
+        chosen = focus_areas.check_interview_focus(session, interview, values)
+        access.claim_submission(session, actor, view, now=now)
+        focus_areas.store_interview_focus(
+            session, role, interview, chosen, actor_id=actor.user_id, now=now
+        )
+        _update_note(session, role, interview, now)

@@ -19,6 +19,7 @@ from bot.blocks.feedback import late_recommendation_message, reveal_message
 from bot.db import SessionFactory
 from bot.models import Candidate, Feedback, Interview, Role
 from bot.services import feedback as feedback_service
+from bot.services import focus_areas
 from bot.services.candidates import label
 from bot.services.interviews import KINDS
 from bot.services.role_posts import full_names_in_channels, post_in_channel
@@ -50,6 +51,7 @@ def reveal_if_ready(session: Session, interview: Interview, *, now: datetime) ->
         submitted=round_.submitted,
         missing=round_.missing,
         unassessed=feedback_service.unassessed_must_haves(session, interview),
+        uncovered=focus_areas.uncovered_for_candidate(session, interview),
     )
     post_in_channel(session, role, text, blocks, kind=REVEAL, now=now)
     return True
