@@ -43,15 +43,6 @@ NOT_IN_THE_STORY = {
     "app_uninstalled": "uninstalling ends the story; tests/test_events.py covers it",
     "tokens_revoked": "uninstalling ends the story; tests/test_events.py covers it",
 }
-# Issue 12 (close and retro) is being built: its buttons and modals join the story once the
-# demo gains the close. Must be empty when issue 12 is resolved.
-NOT_YET_IN_THE_DEMO = {
-    Action.PANEL_FOCUS,
-    Action.FOCUS_AREAS,
-    Callback.FOCUS_AREAS,
-    Callback.PANEL_FOCUS,
-}
-NOT_YET_JOBS: set[str] = set()
 
 
 def subscribed_events() -> set[str]:
@@ -179,18 +170,16 @@ def test_every_command_button_modal_and_job_is_used_by_some_step(run: Run) -> No
         if command not in NOT_IN_THE_STORY and ("command", command.value) not in used:
             missing.append(f"slash command {command.value}")
     for action in Action:
-        if action in NOT_YET_IN_THE_DEMO:
-            continue
         if action not in NOT_IN_THE_STORY and ("block_actions", action.value) not in used:
             missing.append(f"button {action.value}")
     for callback in Callback:
-        if callback not in NOT_YET_IN_THE_DEMO and ("view_submission", callback.value) not in used:
+        if callback not in NOT_IN_THE_STORY and ("view_submission", callback.value) not in used:
             missing.append(f"modal {callback.value}")
     for event in subscribed_events():
         if event not in NOT_IN_THE_STORY and ("event", event) not in used:
             missing.append(f"event {event}")
     assert not missing, f"add a step to bot/demo/script.py for: {missing}"
-    assert {job.name for job in all_jobs()} - NOT_YET_JOBS <= run.result.jobs_run
+    assert {job.name for job in all_jobs()} <= run.result.jobs_run
 
 
 def test_what_the_story_leaves_out_is_still_not_shipped(tandem: Tandem) -> None:

@@ -161,6 +161,20 @@ def hiring_manager_reviews(demo: Demo) -> None:
     demo.submit(HANK, {"candidate": jane, "candidate_stage": "panel"})
 
 
+def recruiter_sets_panel_focus(demo: Demo) -> None:
+    """Before the panel meets Jane, Rita gives each panel member the must-haves to cover."""
+    demo.read_as(RITA)
+    demo.wait_until(demo.day(2, RITA, "09:00"))
+    demo.press(RITA, the_brief(demo), "Panel focus areas", on="the pinned brief")
+    demo.submit(
+        RITA,
+        {
+            f"focus:{KENJI.id}": ["Python", "SQL at scale"],
+            f"focus:{GRETA.id}": ["Mentoring engineers"],
+        },
+    )
+
+
 def hiring_manager_logs_interview(demo: Demo) -> None:
     """A panel interview on Thursday, then moved an hour later: due times move with it."""
     demo.wait_until(demo.day(2, HANK, "10:00"))
@@ -180,6 +194,9 @@ def hiring_manager_logs_interview(demo: Demo) -> None:
     note = next(r for r in demo.replies(the_brief(demo)) if "Edit interview" in r.buttons())
     demo.press(HANK, note, "Edit interview", on="the interview's note in the brief's thread")
     demo.submit(HANK, {"interview_start": "10:00", "interview_end": "11:00"})
+    note = next(r for r in demo.replies(the_brief(demo)) if "Focus areas" in r.buttons())
+    demo.press(HANK, note, "Focus areas", on="the interview's note in the brief's thread")
+    demo.submit(HANK, {f"focus:{GRETA.id}": ["SQL at scale", "Mentoring engineers"]})
 
 
 def greta_mutes_reminders(demo: Demo) -> None:
@@ -481,10 +498,17 @@ STEPS: tuple[Step, ...] = (
         hiring_manager_reviews,
     ),
     Step(
+        "Rita gives the panel its focus areas",
+        "*Panel focus areas* on the brief gives each panel member the must-haves they are to "
+        "cover; every interview they are logged for starts with that focus.",
+        recruiter_sets_panel_focus,
+    ),
+    Step(
         "Hank logs the panel interview, then moves it",
         "*Log interview* takes the times in the logger's zone; feedback is due within 2 "
         "working days of the end, on each interviewer's own clock and inside their working "
-        "hours. Editing moves every due time.",
+        "hours. Editing moves every due time. *Focus areas* on the interview's note changes who "
+        "covers what in this interview; each feedback form asks the person's focus first.",
         hiring_manager_logs_interview,
     ),
     Step(
