@@ -21,6 +21,7 @@ from bot.services.scorecard_metrics import (
     Scope,
     by_key,
     figures,
+    monthly_trend,
     period_dates,
     period_days,
     period_quarter,
@@ -351,3 +352,51 @@ def test_scopes_need_their_ids() -> None:
         Scope(T1, "role")
     with pytest.raises(ValueError):
         Scope("", "workspace")
+
+
+# -- the chart's trend ----------------------------------------------------------------------
+
+
+def _trend(db: Database, scope: Scope, period: Period = PERIOD) -> list[tuple[str, object, object]]:
+    with db.sessions() as session:
+        months = monthly_trend(session, scope, period, now=NOW)
+    return [
+        (
+            m.label,
+            (m.time_to_fill.value, m.time_to_fill.count),
+            (
+                None if m.feedback_on_time.value is None else round(m.feedback_on_time.value, 4),
+                m.feedback_on_time.count,
+            ),
+        )
+        for m in months
+    ]
+
+
+def test_monthly_trend_of_time_to_fill_and_feedback_on_time(
+    db: Database, seeded: dict[str, int]
+) -> None:
+    """Every month the period touches (up to "now"), fills by their offer's month and
+    feedback by its due month; a month without data says so."""
+    assert _trend(db, Scope.workspace(T1)) == [
+        ("Jan 2027", (None, 0), (50.0, 2)),  # F1 ✓ F2
+        ("Feb 2027", (30.0, 1), (50.0, 2)),  # A's first fill; F3 ✓ F8
+        ("Mar 2027", (65.0, 2), (25.0, 4)),  # B 90, A 40; F4 F5 ✓ F6 F11
+        ("Apr 2027", (None, 0), (None, 0)),
+    ]
+    assert _trend(db, Scope.role(T1, seeded["A"]))[:3] == [
+        ("Jan 2027", (None, 0), (50.0, 2)),
+        ("Feb 2027", (30.0, 1), (100.0, 1)),
+        ("Mar 2027", (40.0, 1), (_r(THIRD), 3)),
+    ]
+    assert [label for label, _, _ in _trend(db, Scope.workspace(T2))] == [
+        "Jan 2027",
+        "Feb 2027",
+        "Mar 2027",
+        "Apr 2027",
+    ]
+    assert _trend(db, Scope.workspace(T2))[0][1:] == ((6.0, 1), (100.0, 1))
+    year = _trend(db, Scope.workspace(T1), period_dates(date(2026, 1, 1), date(2026, 12, 31)))
+    assert len(year) == 12
+    assert year[8] == ("Sep 2026", (43.0, 1), (None, 0))
+    assert year[11] == ("Dec 2026", (None, 0), (0.0, 1))  # F9

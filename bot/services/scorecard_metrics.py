@@ -268,6 +268,45 @@ def _day_number_postgresql(element: FunctionElement[Any], compiler: SQLCompiler,
     return f"({_argument(element, compiler, **kw)} - DATE '{_EPOCH}')"
 
 
+class utc_month(FunctionElement[int]):
+    """A UTC timestamp's month as ``year * 12 + month - 1`` (a number to group by)."""
+
+    type = Integer()
+    inherit_cache = True
+    name = "utc_month"
+
+
+class month_number(FunctionElement[int]):
+    """A ``DATE``'s month as ``year * 12 + month - 1``."""
+
+    type = Integer()
+    inherit_cache = True
+    name = "month_number"
+
+
+@compiles(utc_month, "sqlite")
+@compiles(month_number, "sqlite")
+def _month_sqlite(element: FunctionElement[Any], compiler: SQLCompiler, **kw: Any) -> str:
+    arg = _argument(element, compiler, **kw)
+    return f"(CAST(strftime('%Y', {arg}) AS INTEGER) * 12 + CAST(strftime('%m', {arg}) AS INTEGER) - 1)"
+
+
+def _month_postgresql(arg: str) -> str:
+    return f"CAST(EXTRACT(YEAR FROM {arg}) * 12 + EXTRACT(MONTH FROM {arg}) - 1 AS INTEGER)"
+
+
+@compiles(utc_month, "postgresql")
+def _utc_month_postgresql(element: FunctionElement[Any], compiler: SQLCompiler, **kw: Any) -> str:
+    return _month_postgresql(f"timezone('UTC', {_argument(element, compiler, **kw)})")
+
+
+@compiles(month_number, "postgresql")
+def _month_number_postgresql(
+    element: FunctionElement[Any], compiler: SQLCompiler, **kw: Any
+) -> str:
+    return _month_postgresql(_argument(element, compiler, **kw))
+
+
 def _weekdays_before(day: ColumnElement[int]) -> ColumnElement[int]:
     """Mondays to Fridays in ``[epoch, day)`` for a day number ≥ 0: five a full week, plus
     the part week's days up to Friday."""
@@ -317,29 +356,54 @@ def _side() -> Any:
     )
 
 
-def _median(session: Session, values: Select[Any]) -> tuple[float | None, int]:
-    """The median of a one-column integer query, and how many values it has.
-
-    The values are ranked by a window (``row_number`` and ``count`` over the whole set) and
-    only the middle one or two rows come back — summed in SQL, halved in Python — so both
-    databases give the same answer without ``percentile_cont`` (PostgreSQL only).
-    """
-    inner = values.subquery()
-    value = inner.c[0]
-    ranked = select(
+def _middle(value: Any, group: Any | None) -> Any:
+    """Each value ranked by a window (``row_number`` and ``count`` over its group), so that
+    only the middle one or two rows of each group need to come back."""
+    partition = {} if group is None else {"partition_by": group}
+    columns = [] if group is None else [group.label("g")]
+    return select(
+        *columns,
         value.label("v"),
-        func.row_number().over(order_by=value).label("rn"),
-        func.count().over().label("n"),
+        func.row_number().over(order_by=value, **partition).label("rn"),
+        func.count().over(**partition).label("n"),
     ).subquery()
-    row = session.execute(
-        select(func.sum(ranked.c.v), func.count(), func.max(ranked.c.n)).where(
-            or_(ranked.c.rn == (ranked.c.n + 1) // 2, ranked.c.rn == (ranked.c.n + 2) // 2)
-        )
-    ).one()
-    total, middle, count = row
+
+
+def _is_middle(ranked: Any) -> ColumnElement[bool]:
+    return or_(ranked.c.rn == (ranked.c.n + 1) // 2, ranked.c.rn == (ranked.c.n + 2) // 2)
+
+
+def _median_of(total: Any, middle: Any, count: Any) -> tuple[float | None, int]:
     if not count:
         return None, 0
     return int(total) / int(middle), int(count)
+
+
+def _median(session: Session, values: Select[Any]) -> tuple[float | None, int]:
+    """The median of a one-column integer query, and how many values it has.
+
+    Only the middle one or two rows are summed (in SQL) and halved (in Python from the
+    integer sum), so both databases give the same answer without ``percentile_cont``
+    (PostgreSQL only) and nothing but two numbers comes back.
+    """
+    inner = values.subquery()
+    ranked = _middle(inner.c[0], None)
+    row = session.execute(
+        select(func.sum(ranked.c.v), func.count(), func.max(ranked.c.n)).where(_is_middle(ranked))
+    ).one()
+    return _median_of(*row)
+
+
+def _medians(session: Session, values: Select[Any]) -> dict[int, tuple[float | None, int]]:
+    """The median of each group of a ``(group, integer value)`` query, by group."""
+    inner = values.subquery()
+    ranked = _middle(inner.c[1], inner.c[0])
+    rows = session.execute(
+        select(ranked.c.g, func.sum(ranked.c.v), func.count(), func.max(ranked.c.n))
+        .where(_is_middle(ranked))
+        .group_by(ranked.c.g)
+    )
+    return {int(g): _median_of(total, middle, count) for g, total, middle, count in rows}
 
 
 def _share(kept: Any, judged: Any) -> tuple[float | None, int]:
@@ -378,9 +442,9 @@ def _figure(key: str, label: str, unit: str, result: tuple[float | None, int]) -
     )
 
 
-def time_to_fill(session: Session, scope: Scope, period: Period, *, now: datetime) -> Figure:
-    """Median whole days from kickoff to offer accepted over the fills whose offer was
-    accepted in the period (each close as filled, reopened or not, is one fill)."""
+def _fills(scope: Scope, now: datetime) -> Any:
+    """Each fill (a close as filled, reopened or not) with its offer day and its days from
+    kickoff — or, after an earlier fill was reopened, from that reopening — to that day."""
     filled = (
         select(
             RoleClosure.offer_accepted_on.label("accepted_on"),
@@ -405,10 +469,19 @@ def time_to_fill(session: Session, scope: Scope, period: Period, *, now: datetim
     )
     started = func.coalesce(filled.c.restarted_at, filled.c.kickoff_at)
     days = day_number(filled.c.accepted_on) - utc_day(started)
-    values = select(case((days < 0, 0), else_=days)).where(
-        _date_in_period(filled.c.accepted_on, period, now)
-    )
-    return _figure("time_to_fill_days", "Time to fill", "days", _median(session, values))
+    return filled, case((days < 0, 0), else_=days)
+
+
+TIME_TO_FILL = ("time_to_fill_days", "Time to fill", "days")
+FEEDBACK_ON_TIME = ("feedback_on_time", "Feedback on time", "%")
+
+
+def time_to_fill(session: Session, scope: Scope, period: Period, *, now: datetime) -> Figure:
+    """Median whole days from kickoff to offer accepted over the fills whose offer was
+    accepted in the period (each close as filled, reopened or not, is one fill)."""
+    filled, days = _fills(scope, now)
+    values = select(days).where(_date_in_period(filled.c.accepted_on, period, now))
+    return _figure(*TIME_TO_FILL, _median(session, values))
 
 
 def _offers(session: Session, scope: Scope, period: Period, now: datetime) -> tuple[int, int]:
@@ -495,7 +568,7 @@ def feedback_on_time(
     }
     judged = sum(int(j or 0) for j, _ in by_side.values())
     kept = sum(int(k or 0) for _, k in by_side.values())
-    figures = [_figure("feedback_on_time", "Feedback on time", PERCENT, _share(kept, judged))]
+    figures = [_figure(*FEEDBACK_ON_TIME, _share(kept, judged))]
     for s in SIDES:
         j, k = by_side.get(s.value, (0, 0))
         figures.append(
@@ -735,6 +808,62 @@ def figures(session: Session, scope: Scope, period: Period, *, now: datetime) ->
     return found
 
 
+@dataclass(frozen=True)
+class Month:
+    """One calendar month (UTC) of the chart's trend."""
+
+    first_day: date
+    label: str  # "Jan 2027"
+    time_to_fill: Figure  # the fills whose offer was accepted that month
+    feedback_on_time: Figure  # the feedback due that month
+
+
+def _months(period: Period, now: datetime) -> list[date]:
+    """The first day of every month the period touches, up to ``now``."""
+    last_moment = min(period.end - timedelta(microseconds=1), now)
+    first, last = period.start.astimezone(UTC), last_moment.astimezone(UTC)
+    count = (last.year * 12 + last.month) - (first.year * 12 + first.month) + 1
+    index = first.year * 12 + first.month - 1
+    return [date((index + i) // 12, (index + i) % 12 + 1, 1) for i in range(max(count, 0))]
+
+
+def monthly_trend(session: Session, scope: Scope, period: Period, *, now: datetime) -> list[Month]:
+    """Time to fill and feedback on time month by month over the period (the chart's two
+    lines), every month present — a month without data has ``None`` figures. Two grouped
+    queries, whatever the number of months."""
+    now = _aware(now)
+    filled, days = _fills(scope, now)
+    month = month_number(filled.c.accepted_on)
+    fills = _medians(
+        session, select(month, days).where(_date_in_period(filled.c.accepted_on, period, now))
+    )
+    due = utc_month(Obligation.due_at)
+    shares = {
+        int(m): _share(kept, judged)
+        for m, judged, kept in session.execute(
+            _obligations(scope, now, due)
+            .where(
+                Obligation.kind == ObligationKind.FEEDBACK,
+                Obligation.role_id.in_(scope_roles(scope)),
+                _in_period_due(period, now),
+            )
+            .group_by(due)
+        )
+    }
+    trend = []
+    for first in _months(period, now):
+        index = first.year * 12 + first.month - 1
+        trend.append(
+            Month(
+                first_day=first,
+                label=first.strftime("%b %Y"),
+                time_to_fill=_figure(*TIME_TO_FILL, fills.get(index, (None, 0))),
+                feedback_on_time=_figure(*FEEDBACK_ON_TIME, shares.get(index, (None, 0))),
+            )
+        )
+    return trend
+
+
 def by_key(found: Sequence[Figure]) -> dict[str, Figure]:
     """The figures by key (for callers that pick a few)."""
     return {f.key: f for f in found}
@@ -743,10 +872,12 @@ def by_key(found: Sequence[Figure]) -> dict[str, Figure]:
 __all__ = [
     "DEFAULT_DAYS",
     "Figure",
+    "Month",
     "Period",
     "Scope",
     "by_key",
     "figures",
+    "monthly_trend",
     "period_dates",
     "period_days",
     "period_quarter",
