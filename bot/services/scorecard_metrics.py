@@ -61,11 +61,13 @@ from sqlalchemy import (
     Select,
     and_,
     case,
+    cast,
     func,
     literal,
     null,
     or_,
     select,
+    true,
 )
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
@@ -222,10 +224,17 @@ def scope_roles(scope: Scope) -> Select[tuple[int]]:
     return query
 
 
+def _in_scope(role_id: Any, scope: Scope) -> ColumnElement[bool]:
+    """A fact row's role is in the scope. For the workspace that is every role of the team,
+    which the fact table's own ``team_id`` filter already says: no lookup per row."""
+    return true() if scope.kind == "workspace" else role_id.in_(scope_roles(scope))
+
+
 # -- SQL helpers --------------------------------------------------------------------------------
 
 # A Monday: day numbers count from it, so ``n % 7`` is the weekday (0 = Monday).
 _EPOCH = "2000-01-03"
+_EPOCH_JULIAN_DAY = 2451547
 
 
 class utc_day(FunctionElement[int]):  # an SQL function, named like one
@@ -251,9 +260,11 @@ def _argument(element: FunctionElement[Any], compiler: SQLCompiler, **kw: Any) -
 @compiles(utc_day, "sqlite")
 @compiles(day_number, "sqlite")
 def _day_sqlite(element: FunctionElement[Any], compiler: SQLCompiler, **kw: Any) -> str:
-    # SQLite keeps UTC timestamps as naive text and dates as 'YYYY-MM-DD': date() reads both.
+    # SQLite keeps UTC timestamps as naive text and dates as 'YYYY-MM-DD'; julianday() reads
+    # both and is x.5 at midnight, so + 0.5 truncated is the day's number (2451547 is Monday
+    # 2000-01-03's): one date parse per value.
     arg = _argument(element, compiler, **kw)
-    return f"CAST(julianday(date({arg})) - julianday('{_EPOCH}') AS INTEGER)"
+    return f"(CAST(julianday({arg}) + 0.5 AS INTEGER) - {_EPOCH_JULIAN_DAY})"
 
 
 @compiles(utc_day, "postgresql")
@@ -356,54 +367,71 @@ def _side() -> Any:
     )
 
 
-def _middle(value: Any, group: Any | None) -> Any:
-    """Each value ranked by a window (``row_number`` and ``count`` over its group), so that
-    only the middle one or two rows of each group need to come back."""
-    partition = {} if group is None else {"partition_by": group}
-    columns = [] if group is None else [group.label("g")]
+def _positions(values: Any, *, grouped: bool) -> Any:
+    """The values as a histogram — one row per distinct value (per group), with how many
+    rows have it and how many have it or less — so that finding a median sorts a few dozen
+    distinct day counts, not every row (``count`` and running ``sum`` windows)."""
+    columns = [values.c.g] if grouped else []
+    histogram = (
+        select(*columns, values.c.v, func.count().label("c"))
+        .group_by(*columns, values.c.v)
+        .subquery()
+    )
+    partition = {"partition_by": histogram.c.g} if grouped else {}
     return select(
-        *columns,
-        value.label("v"),
-        func.row_number().over(order_by=value, **partition).label("rn"),
-        func.count().over(**partition).label("n"),
+        *([histogram.c.g] if grouped else []),
+        histogram.c.v,
+        histogram.c.c,
+        # Integers on both databases (PostgreSQL sums a count as NUMERIC, and NUMERIC / 2
+        # would not truncate).
+        cast(func.sum(histogram.c.c).over(order_by=histogram.c.v, **partition), Integer).label(
+            "upto"
+        ),
+        cast(func.sum(histogram.c.c).over(**partition), Integer).label("n"),
     ).subquery()
 
 
-def _is_middle(ranked: Any) -> ColumnElement[bool]:
-    return or_(ranked.c.rn == (ranked.c.n + 1) // 2, ranked.c.rn == (ranked.c.n + 2) // 2)
+def _median_parts(ranked: Any) -> tuple[Any, Any, ColumnElement[bool]]:
+    """Twice the median (the values at positions ⌊(n+1)/2⌋ and ⌊(n+2)/2⌋ added: the same
+    position twice for an odd ``n``), the count, and which histogram rows hold them."""
+    low, high = (ranked.c.n + 1) // 2, (ranked.c.n + 2) // 2
+    first = ranked.c.upto - ranked.c.c  # rows before this value
+
+    def holds(position: Any) -> ColumnElement[bool]:
+        return and_(first < position, ranked.c.upto >= position)
+
+    twice = func.sum(
+        case((holds(low), ranked.c.v), else_=0) + case((holds(high), ranked.c.v), else_=0)
+    )
+    return twice, func.max(ranked.c.n), or_(holds(low), holds(high))
 
 
-def _median_of(total: Any, middle: Any, count: Any) -> tuple[float | None, int]:
-    if not count:
-        return None, 0
-    return int(total) / int(middle), int(count)
+def _median_of(twice: Any, count: Any) -> tuple[float | None, int]:
+    return (None, 0) if not count else (int(twice) / 2, int(count))
 
 
 def _median(session: Session, values: Select[Any]) -> tuple[float | None, int]:
     """The median of a one-column integer query, and how many values it has.
 
-    Only the middle one or two rows are summed (in SQL) and halved (in Python from the
-    integer sum), so both databases give the same answer without ``percentile_cont``
-    (PostgreSQL only) and nothing but two numbers comes back.
+    Computed on both databases by the same SQL (no ``percentile_cont``, PostgreSQL only):
+    only the one histogram row or two that hold the middle positions are summed, and the
+    median is halved in Python from that integer sum, so both give exactly the same figure.
     """
     inner = values.subquery()
-    ranked = _middle(inner.c[0], None)
-    row = session.execute(
-        select(func.sum(ranked.c.v), func.count(), func.max(ranked.c.n)).where(_is_middle(ranked))
-    ).one()
-    return _median_of(*row)
+    ranked = _positions(select(inner.c[0].label("v")).subquery(), grouped=False)
+    twice, count, middle = _median_parts(ranked)
+    return _median_of(*session.execute(select(twice, count).where(middle)).one())
 
 
 def _medians(session: Session, values: Select[Any]) -> dict[int, tuple[float | None, int]]:
     """The median of each group of a ``(group, integer value)`` query, by group."""
     inner = values.subquery()
-    ranked = _middle(inner.c[1], inner.c[0])
-    rows = session.execute(
-        select(ranked.c.g, func.sum(ranked.c.v), func.count(), func.max(ranked.c.n))
-        .where(_is_middle(ranked))
-        .group_by(ranked.c.g)
+    ranked = _positions(
+        select(inner.c[0].label("g"), inner.c[1].label("v")).subquery(), grouped=True
     )
-    return {int(g): _median_of(total, middle, count) for g, total, middle, count in rows}
+    twice, count, middle = _median_parts(ranked)
+    rows = session.execute(select(ranked.c.g, twice, count).where(middle).group_by(ranked.c.g))
+    return {int(g): _median_of(t, n) for g, t, n in rows}
 
 
 def _share(kept: Any, judged: Any) -> tuple[float | None, int]:
@@ -460,7 +488,7 @@ def _fills(scope: Scope, now: datetime) -> Any:
         .where(
             RoleClosure.team_id == scope.team_id,
             Role.team_id == scope.team_id,
-            RoleClosure.role_id.in_(scope_roles(scope)),
+            _in_scope(RoleClosure.role_id, scope),
             RoleClosure.outcome == Outcome.FILLED,
             RoleClosure.offer_accepted_on.is_not(None),
             RoleClosure.closed_at <= now,
@@ -496,7 +524,7 @@ def _offers(session: Session, scope: Scope, period: Period, now: datetime) -> tu
         )
         .where(
             StageChange.team_id == scope.team_id,
-            StageChange.role_id.in_(scope_roles(scope)),
+            _in_scope(StageChange.role_id, scope),
             StageChange.to_stage.in_([CandidateStage.OFFER, CandidateStage.HIRED]),
             StageChange.at <= now,
         )
@@ -517,7 +545,7 @@ def _interviewed(session: Session, scope: Scope, period: Period, now: datetime) 
         session.scalar(
             select(func.count(func.distinct(Interview.candidate_id))).where(
                 Interview.team_id == scope.team_id,
-                Interview.role_id.in_(scope_roles(scope)),
+                _in_scope(Interview.role_id, scope),
                 Interview.cancelled_at.is_(None),
                 _in_period(Interview.ends_at, period, now),
             )
@@ -562,7 +590,7 @@ def feedback_on_time(
         s: (judged, kept)
         for s, judged, kept in session.execute(
             _obligations(scope, now, side)
-            .where(feedback, Obligation.role_id.in_(scope_roles(scope)))
+            .where(feedback, _in_scope(Obligation.role_id, scope))
             .group_by(side)
         )
     }
@@ -579,7 +607,7 @@ def feedback_on_time(
                 _share(k, j),
             )
         )
-    whose = Obligation.role_id.in_(scope_roles(scope))
+    whose = _in_scope(Obligation.role_id, scope)
     if scope.kind == "person":
         whose = or_(whose, Obligation.owner_id == scope.user_id)
     per_person = session.execute(
@@ -617,7 +645,7 @@ def feedback_turnaround(session: Session, scope: Scope, period: Period, *, now: 
         .where(
             Feedback.team_id == scope.team_id,
             Interview.team_id == scope.team_id,
-            Interview.role_id.in_(scope_roles(scope)),
+            _in_scope(Interview.role_id, scope),
             Interview.cancelled_at.is_(None),
             Feedback.submitted_at.is_not(None),
             _in_period(Feedback.submitted_at, period, now),
@@ -661,7 +689,7 @@ def checkin_participation(
         .join(parties, parties.c.checkin_id == CheckIn.id)
         .where(
             CheckIn.team_id == scope.team_id,
-            CheckIn.role_id.in_(scope_roles(scope)),
+            _in_scope(CheckIn.role_id, scope),
             CheckIn.posted_at.is_not(None),
             CheckIn.skipped_at.is_(None),
             _in_period(CheckIn.posted_at, period, now),
@@ -678,7 +706,7 @@ def satisfaction(session: Session, scope: Scope, period: Period, *, now: datetim
     total, count = session.execute(
         select(func.sum(Candidate.experience_score), func.count(Candidate.experience_score)).where(
             Candidate.team_id == scope.team_id,
-            Candidate.role_id.in_(scope_roles(scope)),
+            _in_scope(Candidate.role_id, scope),
             Candidate.experience_score.is_not(None),
             _in_period(Candidate.experience_recorded_at, period, now),
         )
@@ -691,7 +719,7 @@ def satisfaction(session: Session, scope: Scope, period: Period, *, now: datetim
             .where(
                 RetroAnswer.team_id == scope.team_id,
                 RetroPoll.team_id == scope.team_id,
-                RetroPoll.role_id.in_(scope_roles(scope)),
+                _in_scope(RetroPoll.role_id, scope),
                 RetroAnswer.capacity.in_([Capacity.HIRING_MANAGER, Capacity.RECRUITER]),
                 _in_period(RetroAnswer.answered_at, period, now),
             )
@@ -726,7 +754,7 @@ def quality_of_hire(
             select(QualityCheck.days_after, func.sum(QualityCheck.rating), func.count())
             .where(
                 QualityCheck.team_id == scope.team_id,
-                QualityCheck.role_id.in_(scope_roles(scope)),
+                _in_scope(QualityCheck.role_id, scope),
                 QualityCheck.rating.is_not(None),
                 _in_period(QualityCheck.answered_at, period, now),
             )
@@ -759,7 +787,7 @@ def contract_kept(session: Session, scope: Scope, period: Period, *, now: dateti
             _obligations(scope, now, Obligation.kind, side)
             .where(
                 Obligation.kind.in_(CONTRACT_KINDS),
-                Obligation.role_id.in_(scope_roles(scope)),
+                _in_scope(Obligation.role_id, scope),
                 _in_period_due(period, now),
             )
             .group_by(Obligation.kind, side)
@@ -844,7 +872,7 @@ def monthly_trend(session: Session, scope: Scope, period: Period, *, now: dateti
             _obligations(scope, now, due)
             .where(
                 Obligation.kind == ObligationKind.FEEDBACK,
-                Obligation.role_id.in_(scope_roles(scope)),
+                _in_scope(Obligation.role_id, scope),
                 _in_period_due(period, now),
             )
             .group_by(due)
