@@ -583,48 +583,62 @@ def feedback_on_time(
 ) -> list[Figure]:
     """Share of feedback owed (due in the period) submitted by its due time: overall, per
     side, then per person (sorted by user id). A person scope's per-person figure for that
-    person covers all their own feedback, on any role of the workspace."""
-    feedback = and_(Obligation.kind == ObligationKind.FEEDBACK, _in_period_due(period, now))
+    person covers all their own feedback, on any role of the workspace.
+
+    One query grouped by owner and side (and, for a person, whether the role is theirs):
+    the figures are sums of those few aggregate rows, one per person and side.
+    """
     side = _side()
-    by_side = {
-        s: (judged, kept)
-        for s, judged, kept in session.execute(
-            _obligations(scope, now, side)
-            .where(feedback, _in_scope(Obligation.role_id, scope))
-            .group_by(side)
-        )
-    }
-    judged = sum(int(j or 0) for j, _ in by_side.values())
-    kept = sum(int(k or 0) for _, k in by_side.values())
-    figures = [_figure(*FEEDBACK_ON_TIME, _share(kept, judged))]
-    for s in SIDES:
-        j, k = by_side.get(s.value, (0, 0))
-        figures.append(
-            _figure(
-                f"feedback_on_time:{s.value}",
-                f"Feedback on time, {SIDE_LABELS[s]}",
-                PERCENT,
-                _share(k, j),
-            )
-        )
-    whose = _in_scope(Obligation.role_id, scope)
+    columns: list[Any] = [Obligation.owner_id, side]
     if scope.kind == "person":
-        whose = or_(whose, Obligation.owner_id == scope.user_id)
-    per_person = session.execute(
-        _obligations(scope, now, Obligation.owner_id)
-        .where(feedback, whose)
-        .group_by(Obligation.owner_id)
-        .having(func.count(_verdict(Obligation, now)) > 0)
-        .order_by(Obligation.owner_id)
+        theirs = Obligation.role_id.in_(scope_roles(scope))
+        columns.append(case((theirs, 1), else_=0))
+        whose = or_(theirs, Obligation.owner_id == scope.user_id)
+    else:
+        whose = _in_scope(Obligation.role_id, scope)
+    # (judged, kept) summed by what each figure is about: everything, a side, a person.
+    sums: dict[tuple[str, str], tuple[int, int]] = {}
+
+    def add(key: tuple[str, str], judged: int, kept: int) -> None:
+        before = sums.get(key, (0, 0))
+        sums[key] = (before[0] + judged, before[1] + kept)
+
+    for row in session.execute(
+        _obligations(scope, now, *columns)
+        .where(Obligation.kind == ObligationKind.FEEDBACK, _in_period_due(period, now), whose)
+        .group_by(*columns)
+    ):
+        owner, on_side, judged, kept = row[0], row[1], int(row[-2] or 0), int(row[-1] or 0)
+        if judged == 0:
+            continue
+        if scope.kind != "person" or row[2]:
+            add(("all", ""), judged, kept)
+            add(("side", on_side), judged, kept)
+        add(("person", owner), judged, kept)
+
+    def share(key: tuple[str, str]) -> tuple[float | None, int]:
+        judged, kept = sums.get(key, (0, 0))
+        return _share(kept, judged)
+
+    figures = [_figure(*FEEDBACK_ON_TIME, share(("all", "")))]
+    figures.extend(
+        _figure(
+            f"feedback_on_time:{s.value}",
+            f"Feedback on time, {SIDE_LABELS[s]}",
+            PERCENT,
+            share(("side", s.value)),
+        )
+        for s in SIDES
     )
     figures.extend(
         _figure(
             f"feedback_on_time:person:{owner}",
             f"Feedback on time, <@{owner}>",
             PERCENT,
-            _share(k, j),
+            share(("person", owner)),
         )
-        for owner, j, k in per_person
+        for kind, owner in sorted(sums)
+        if kind == "person"
     )
     return figures
 
