@@ -358,13 +358,15 @@ def _verdict(obligation: type[Obligation], now: datetime) -> Any:
     )
 
 
-def _side() -> Any:
-    """The side an obligation is owed by (needs ``Role`` joined, ``Commitment`` outer-joined)."""
-    return case(
-        (Commitment.owner_side.is_not(None), Commitment.owner_side),
+def _side(*, commitments: bool = True) -> Any:
+    """The side an obligation is owed by: its commitment's ``owner_side`` when it has one
+    (``Commitment`` outer-joined), else the recruiter's for the role's recruiter and the HM's
+    for anyone else (``Role`` joined). Feedback has no commitment."""
+    by_owner = case(
         (Obligation.owner_id == Role.recruiter_id, literal(Side.RECRUITER.value)),
         else_=literal(Side.HIRING_MANAGER.value),
     )
+    return func.coalesce(Commitment.owner_side, by_owner) if commitments else by_owner
 
 
 def _positions(values: Any, *, grouped: bool) -> Any:
@@ -566,16 +568,21 @@ def offer_figures(session: Session, scope: Scope, period: Period, *, now: dateti
     ]
 
 
-def _obligations(scope: Scope, now: datetime, *columns: Any) -> Select[Any]:
-    """Obligation verdict aggregates, joined to their role (and commitment, for the side)."""
+def _obligations(
+    scope: Scope, now: datetime, *columns: Any, commitments: bool = True
+) -> Select[Any]:
+    """Obligation verdict aggregates, joined to their role and — for the contract's kinds,
+    whose first slate names its side — their commitment (both for the side)."""
     verdict = _verdict(Obligation, now)
-    return (
+    query = (
         select(*columns, func.count(verdict), func.sum(verdict))
         .select_from(Obligation)
         .join(Role, Role.id == Obligation.role_id)
-        .outerjoin(Commitment, Commitment.id == Obligation.commitment_id)
         .where(Obligation.team_id == scope.team_id, Role.team_id == scope.team_id)
     )
+    if commitments:
+        query = query.outerjoin(Commitment, Commitment.id == Obligation.commitment_id)
+    return query
 
 
 def feedback_on_time(
@@ -588,7 +595,7 @@ def feedback_on_time(
     One query grouped by owner and side (and, for a person, whether the role is theirs):
     the figures are sums of those few aggregate rows, one per person and side.
     """
-    side = _side()
+    side = _side(commitments=False)
     columns: list[Any] = [Obligation.owner_id, side]
     if scope.kind == "person":
         theirs = Obligation.role_id.in_(scope_roles(scope))
@@ -604,7 +611,7 @@ def feedback_on_time(
         sums[key] = (before[0] + judged, before[1] + kept)
 
     for row in session.execute(
-        _obligations(scope, now, *columns)
+        _obligations(scope, now, *columns, commitments=False)
         .where(Obligation.kind == ObligationKind.FEEDBACK, _in_period_due(period, now), whose)
         .group_by(*columns)
     ):
@@ -685,29 +692,31 @@ def checkin_participation(
         and_(replied.is_not(None), replied <= now, replied > due),
         and_(or_(replied.is_(None), replied > now), due <= now),
     )
+    # One row per check-in of the scope and period, with its parties counted (a plain join
+    # and GROUP BY: no aggregate over the whole team's parties to join back).
     parties = (
         select(
-            CheckInParty.checkin_id.label("checkin_id"),
             func.count().label("n"),
             func.sum(case((in_time, 1), else_=0)).label("on_time"),
             func.sum(case((too_late, 1), else_=0)).label("late"),
         )
-        .where(CheckInParty.team_id == scope.team_id)
-        .group_by(CheckInParty.checkin_id)
-        .subquery()
-    )
-    everyone = parties.c.on_time == parties.c.n
-    judged, kept = session.execute(
-        select(func.count(), func.sum(case((everyone, 1), else_=0)))
         .select_from(CheckIn)
-        .join(parties, parties.c.checkin_id == CheckIn.id)
+        .join(CheckInParty, CheckInParty.checkin_id == CheckIn.id)
         .where(
             CheckIn.team_id == scope.team_id,
+            CheckInParty.team_id == scope.team_id,
             _in_scope(CheckIn.role_id, scope),
             CheckIn.posted_at.is_not(None),
             CheckIn.skipped_at.is_(None),
             _in_period(CheckIn.posted_at, period, now),
-            or_(everyone, parties.c.late > 0),
+        )
+        .group_by(CheckIn.id)
+        .subquery()
+    )
+    everyone = parties.c.on_time == parties.c.n
+    judged, kept = session.execute(
+        select(func.count(), func.sum(case((everyone, 1), else_=0))).where(
+            or_(everyone, parties.c.late > 0)
         )
     ).one()
     return _figure("checkin_participation", "Check-in participation", PERCENT, _share(kept, judged))
@@ -883,7 +892,7 @@ def monthly_trend(session: Session, scope: Scope, period: Period, *, now: dateti
     shares = {
         int(m): _share(kept, judged)
         for m, judged, kept in session.execute(
-            _obligations(scope, now, due)
+            _obligations(scope, now, due, commitments=False)
             .where(
                 Obligation.kind == ObligationKind.FEEDBACK,
                 _in_scope(Obligation.role_id, scope),
