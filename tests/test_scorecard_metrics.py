@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from sqlalchemy import update
+from sqlalchemy import event, update
 
 from bot.models import Candidate, Feedback
 from bot.runtime import Database
@@ -26,7 +26,7 @@ from bot.services.scorecard_metrics import (
     period_days,
     period_quarter,
 )
-from tests.scorecard_seed import H1, H2, NOW, P1, R1, R2, T1, T2, seed_t1, seed_t2
+from tests.scorecard_seed import H1, H2, NOW, P1, R1, R2, T1, T2, Seed, seed_t1, seed_t2
 
 PERIOD = period_days(NOW)
 THIRD = 100 / 3
@@ -400,3 +400,55 @@ def test_monthly_trend_of_time_to_fill_and_feedback_on_time(
     assert len(year) == 12
     assert year[8] == ("Sep 2026", (43.0, 1), (None, 0))
     assert year[11] == ("Dec 2026", (None, 0), (0.0, 1))  # F9
+
+
+def test_what_is_not_due_yet_counts_only_once_done(db: Database, seeded: dict[str, int]) -> None:
+    """This quarter (Q2 2027) has only just begun: feedback due this afternoon and not given
+    yet is not late (not counted); feedback given early, before its due time tomorrow,
+    is on time already."""
+    with db.sessions.begin() as session:
+        seed = Seed(session, T1, ids=dict(seeded))
+        seed.obligation("Q1", "A", "feedback", H1, NOW + timedelta(hours=3), interview="I5")
+        seed.obligation(
+            "Q2",
+            "A",
+            "feedback",
+            P1,
+            NOW + timedelta(days=1),
+            resolved=NOW - timedelta(hours=1),
+            interview="I5",
+        )
+        seed.feedback("Q2", NOW - timedelta(hours=1))
+    quarter = _values(_figures(db, Scope.workspace(T1), period_quarter(NOW)))
+    assert quarter["feedback_on_time"] == (100.0, 1)
+    assert quarter["feedback_on_time:person:UP1"] == (100.0, 1)
+    assert "feedback_on_time:person:UH1" not in quarter
+    # Thu 03-25 15:00 → Thu 04-01 11:00: five weekdays.
+    assert quarter["feedback_turnaround_working_days"] == (5.0, 1)
+
+
+def test_the_figures_take_a_fixed_number_of_queries(db: Database, seeded: dict[str, int]) -> None:
+    """Set-based: the same ten statements whatever the number of rows, roles or people (no
+    query per row, per role or per person)."""
+    statements: list[str] = []
+
+    def count(conn: object, cursor: object, statement: str, *args: object) -> None:
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        for scope in (
+            Scope.workspace(T1),
+            Scope.workspace("T-empty"),
+            Scope.person(T1, H1),
+            Scope.role(T1, seeded["A"]),
+        ):
+            statements.clear()
+            _figures(db, scope)
+            assert len(statements) == 10, scope
+        statements.clear()
+        with db.sessions() as session:
+            monthly_trend(session, Scope.workspace(T1), PERIOD, now=NOW)
+        assert len(statements) == 2
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
