@@ -170,7 +170,11 @@ ScopeKind = Literal["role", "pair", "person", "workspace"]
 @dataclass(frozen=True)
 class Scope:
     """Whose figures: one role, a recruiter–HM pair, a person, or the workspace — always
-    inside one workspace (``team_id``), which every query filters on (tenant isolation)."""
+    inside one workspace (``team_id``). Every query filters each fact table's own
+    ``team_id`` (tenant isolation) and picks the scope's roles among the team's roles; a
+    role joined only for its recruiter is found by its primary key (no second team filter
+    there, which would tempt PostgreSQL without statistics into scanning the team's roles
+    for every row)."""
 
     team_id: str
     kind: ScopeKind
@@ -489,7 +493,6 @@ def _fills(scope: Scope, now: datetime) -> Any:
         .join(Role, Role.id == RoleClosure.role_id)
         .where(
             RoleClosure.team_id == scope.team_id,
-            Role.team_id == scope.team_id,
             _in_scope(RoleClosure.role_id, scope),
             RoleClosure.outcome == Outcome.FILLED,
             RoleClosure.offer_accepted_on.is_not(None),
@@ -578,7 +581,7 @@ def _obligations(
         select(*columns, func.count(verdict), func.sum(verdict))
         .select_from(Obligation)
         .join(Role, Role.id == Obligation.role_id)
-        .where(Obligation.team_id == scope.team_id, Role.team_id == scope.team_id)
+        .where(Obligation.team_id == scope.team_id)
     )
     if commitments:
         query = query.outerjoin(Commitment, Commitment.id == Obligation.commitment_id)
