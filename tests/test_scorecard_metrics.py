@@ -17,11 +17,13 @@ from bot.models import Candidate, Feedback
 from bot.runtime import Database
 from bot.services.scorecard_metrics import (
     Figure,
+    ObligationRow,
     Period,
     Scope,
     by_key,
     figures,
     monthly_trend,
+    obligation_rows,
     period_dates,
     period_days,
     period_quarter,
@@ -452,3 +454,40 @@ def test_the_figures_take_a_fixed_number_of_queries(db: Database, seeded: dict[s
         assert len(statements) == 2
     finally:
         event.remove(db.engine, "before_cursor_execute", count)
+
+
+def test_obligation_rows_add_up_to_the_figures(db: Database, seeded: dict[str, int]) -> None:
+    """The export's rows carry the same verdicts and sides as the figures."""
+    with db.sessions() as session:
+        rows = obligation_rows(session, Scope.workspace(T1), PERIOD, now=NOW)
+    found = _figures(db, Scope.workspace(T1))
+
+    def share(chosen: list[ObligationRow]) -> tuple[float | None, int]:
+        judged = [r for r in chosen if r.on_time is not None]
+        if not judged:
+            return None, 0
+        return _r(100 * sum(r.on_time is True for r in judged) / len(judged)), len(judged)
+
+    feedback = [r for r in rows if r.kind == "feedback"]
+    assert share(feedback) == _values(found)["feedback_on_time"]
+    for side in ("recruiter", "hm"):
+        assert (
+            share([r for r in feedback if r.side == side])
+            == _values(found)[f"feedback_on_time:{side}"]
+        )
+        assert (
+            share([r for r in rows if r.kind != "feedback" and r.side == side])
+            == _values(found)[f"contract_kept:{side}"]
+        )
+    by_id = {r.obligation_id: r for r in rows}
+    f4 = by_id[seeded["F4"]]
+    assert (f4.on_time, f4.side, f4.owner_id, f4.working_days) == (False, "hm", H1, 2)
+    assert f4.interview_ends_at == datetime(2027, 2, 26, 11, tzinfo=UTC)
+    assert by_id[seeded["F12"]].on_time is None  # dropped by the hold before its due time
+    assert by_id[seeded["F6"]].working_days is None  # never submitted
+    assert by_id[seeded["S2"]].side == "recruiter"  # the commitment's side
+    assert seeded["F9"] not in by_id  # due in 2026
+    assert [r.due_at for r in rows] == sorted(r.due_at for r in rows)
+    with db.sessions() as session:
+        panel = obligation_rows(session, Scope.person(T1, P1), PERIOD, now=NOW)
+    assert {r.obligation_id for r in panel} == {seeded[k] for k in ("F2", "F5", "F10", "F12")}

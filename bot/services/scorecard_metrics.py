@@ -918,6 +918,95 @@ def monthly_trend(session: Session, scope: Scope, period: Period, *, now: dateti
     return trend
 
 
+@dataclass(frozen=True)
+class ObligationRow:
+    """One thing owed (feedback or a contract commitment) as the figures judge it: for the
+    export, so that its rows add up to the feedback-on-time and contract-kept figures."""
+
+    obligation_id: int
+    role_id: int
+    kind: str
+    owner_id: str
+    side: str
+    due_at: datetime
+    resolved_at: datetime | None
+    cancelled_at: datetime | None
+    on_time: bool | None  # None: not counted (not due yet, or dropped before its due time)
+    interview_id: int | None
+    interview_ends_at: datetime | None
+    feedback_submitted_at: datetime | None
+    working_days: int | None  # interview end → first submission, as in feedback turnaround
+
+
+def obligation_rows(
+    session: Session, scope: Scope, period: Period, *, now: datetime
+) -> list[ObligationRow]:
+    """Every feedback and contract obligation of the scope due in the period, with its
+    verdict and side computed by the same SQL expressions as the figures, in due order.
+    (For a person scope, their own feedback on other roles too, as their per-person
+    figure counts it.) This reads rows on purpose — the export lists them — and is not
+    used by the figures."""
+    now = _aware(now)
+    whose = _in_scope(Obligation.role_id, scope)
+    if scope.kind == "person":
+        whose = or_(
+            whose,
+            and_(Obligation.kind == ObligationKind.FEEDBACK, Obligation.owner_id == scope.user_id),
+        )
+    verdict = _verdict(Obligation, now)
+    submitted = Feedback.submitted_at
+    rows = session.execute(
+        select(
+            Obligation.id,
+            Obligation.role_id,
+            Obligation.kind,
+            Obligation.owner_id,
+            _side(),
+            Obligation.due_at,
+            Obligation.resolved_at,
+            Obligation.cancelled_at,
+            verdict,
+            Interview.id,
+            Interview.ends_at,
+            submitted,
+            case(
+                (submitted.is_(None), null()),
+                else_=_working_days(Interview.ends_at, submitted),
+            ),
+        )
+        .select_from(Obligation)
+        .join(Role, Role.id == Obligation.role_id)
+        .outerjoin(Commitment, Commitment.id == Obligation.commitment_id)
+        .outerjoin(Interview, Interview.id == Obligation.interview_id)
+        .outerjoin(Feedback, Feedback.obligation_id == Obligation.id)
+        .where(
+            Obligation.team_id == scope.team_id,
+            Obligation.kind.in_([ObligationKind.FEEDBACK, *CONTRACT_KINDS]),
+            _in_period_due(period, now),
+            whose,
+        )
+        .order_by(Obligation.due_at, Obligation.id)
+    )
+    return [
+        ObligationRow(
+            obligation_id=r[0],
+            role_id=r[1],
+            kind=r[2],
+            owner_id=r[3],
+            side=r[4],
+            due_at=r[5],
+            resolved_at=r[6],
+            cancelled_at=r[7],
+            on_time=None if r[8] is None else bool(r[8]),
+            interview_id=r[9],
+            interview_ends_at=r[10],
+            feedback_submitted_at=r[11],
+            working_days=None if r[12] is None else int(r[12]),
+        )
+        for r in rows
+    ]
+
+
 def by_key(found: Sequence[Figure]) -> dict[str, Figure]:
     """The figures by key (for callers that pick a few)."""
     return {f.key: f for f in found}
@@ -927,11 +1016,13 @@ __all__ = [
     "DEFAULT_DAYS",
     "Figure",
     "Month",
+    "ObligationRow",
     "Period",
     "Scope",
     "by_key",
     "figures",
     "monthly_trend",
+    "obligation_rows",
     "period_dates",
     "period_days",
     "period_quarter",
