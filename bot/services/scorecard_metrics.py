@@ -45,7 +45,24 @@ Definitions and approximations (also in the figures' docstrings below):
   an anonymous answer (``RetroAnonymousAnswer``) has no capacity by design, so it cannot be
   told an HM's from a recruiter's and is left out of both;
 * percentages are 0–100; a figure with no rows has value ``None`` ("no data yet", never 0)
-  and count 0, and every ``None`` has count 0.
+  and count 0, and every ``None`` has count 0. A share's or a ratio's count is its
+  denominator (obligations judged, check-ins decided, offers made), a mean's or a median's
+  the values it is taken over.
+
+Which moment puts a row in the period ``[start, end)`` (and nothing after ``now`` counts):
+a fill its offer-accepted day (by that day's midnight UTC), an offer its first stage change
+to offer or hired, an interview its end, feedback owed and a commitment their due time,
+feedback turnaround the first submission, a check-in its posting, a candidate score its
+recording, a retro answer its first answer (``answered_at``; an edit moves ``updated_at``),
+a quality check its answer.
+
+Medians (time to fill, feedback turnaround) are taken from a histogram of the values — one
+row per distinct day count, with running counts from window functions — so only the row or
+two holding the middle positions come back, by the same SQL on both databases.
+
+:func:`figures` runs ten statements whatever the data (a test counts them);
+:func:`monthly_trend` two more for the chart's lines. :func:`obligation_rows` is the one
+function that returns rows — for the export, judged by the same SQL expressions.
 """
 
 from __future__ import annotations
