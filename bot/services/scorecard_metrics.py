@@ -6,7 +6,9 @@ workspace, over a period. Every figure comes from a handful of set-based queries
 figure is made of, only their aggregates. Every value is derived in Python from *integer*
 aggregates (sums and counts), so SQLite and PostgreSQL give exactly the same figures.
 
-The history tables are the source, not the current state of a row:
+The history tables are the source, not the current state of a row. They record the same
+facts as the role's timeline (``timeline_entries``), typed and indexed, where the timeline
+keeps them in a JSON ``detail`` that each database reads with its own functions:
 
 * a **reopened** role keeps its closes (``RoleClosure.reopened_at`` is only stamped), so each
   close as filled is a fill; reopening a filled role is for another position, so the next
