@@ -28,6 +28,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 
 from bot.blocks.text import escape_mrkdwn
+from bot.services.scorecard_metrics import Period
 
 USAGE = (
     "`/scorecard` takes `me`, `team`, two people (`@hm @recruiter`), a period "
@@ -52,19 +53,6 @@ _USER = re.compile(r"<@([UW][A-Z0-9]{2,20})(?:\|[^<>]*)?>", re.ASCII)
 _DAYS = re.compile(r"([0-9]{1,6})d", re.ASCII)
 _RANGE = re.compile(r"([0-9]{4}-[0-9]{2}-[0-9]{2})\.\.([0-9]{4}-[0-9]{2}-[0-9]{2})", re.ASCII)
 _DATE_LIKE = re.compile(r"[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}", re.ASCII)
-
-
-@dataclass(frozen=True)
-class Period:
-    """A half-open ``[start, end)`` range in UTC, with its name for people ("last 90 days").
-
-    As written in the lead's scorecard-common notes; the metrics module may define the same
-    shape (the lead keeps one of them).
-    """
-
-    start: datetime
-    end: datetime
-    label: str
 
 
 class Scope(StrEnum):
