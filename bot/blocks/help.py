@@ -26,8 +26,9 @@ def command_help() -> list[CommandHelp]:
             "contract and the hiring plan, posted and pinned in a shared channel.",
         ),
         CommandHelp(
-            f"{Command.SCORECARD} [me | team]",
-            "Post the shared scorecard: for the role of this channel, for you, or for the team.",
+            f"{Command.SCORECARD} [me | team | @hm @recruiter] [30d | quarter | from..to]",
+            "The shared scorecard: in a role's channel, posted there for both sides; for you, "
+            "the team or a pair, only to you (the chart in your DM).",
         ),
         CommandHelp(f"{Command.TANDEM} help", "Show this list."),
         CommandHelp(

@@ -8,6 +8,8 @@ database, never by sleeping in a thread.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import logging
 import urllib.error
 from dataclasses import dataclass
@@ -17,7 +19,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.services.brief_posts import MAX_NAME_ATTEMPTS, channel_name_variant
-from bot.services.outbox import CREATE_CHANNEL, INVITE, POST, UPDATE
+from bot.services.outbox import CREATE_CHANNEL, INVITE, POST, UPDATE, UPLOAD
 from bot.services.outbox_claims import Claimed
 
 logger = logging.getLogger(__name__)
@@ -326,6 +328,78 @@ def create_channel(client: WebClient, args: dict[str, Any], *, in_doubt: bool) -
     return outcome
 
 
+def _conversation(client: WebClient, channel: str) -> str:
+    """A DM addressed to a person is shared into their IM channel (uploads need its id)."""
+    if channel[:1] in ("U", "W"):
+        return str(client.conversations_open(users=channel)["channel"]["id"])
+    return channel
+
+
+def _has_file(message: dict[str, Any], filename: str) -> bool:
+    return any(f.get("name") == filename for f in message.get("files") or [])
+
+
+def find_upload(client: WebClient, channel: str, claimed: Claimed) -> Outcome | None:
+    """The message an earlier, unanswered upload of the row shared, if it is in the channel
+    (found by its unique file name); None when it is not (or Slack will not let us look)."""
+    filename = str(claimed.args.get("filename") or "")
+    oldest = f"{claimed.created_at.timestamp() - HISTORY_SLACK_SECONDS:.6f}"
+    try:
+        page = client.conversations_history(channel=channel, oldest=oldest, limit=200)
+    except SlackApiError as exc:
+        outcome = classify("conversations.history", exc, {"channel": channel})
+        if isinstance(outcome, RateLimited):
+            return RateLimited(outcome.method, outcome.retry_after, in_doubt=True)
+        return (
+            Retry(f"history check: {outcome}", in_doubt=True)
+            if isinstance(outcome, Retry)
+            else None
+        )
+    except Exception as exc:
+        return Retry(f"history check: {type(exc).__name__}: {exc}", in_doubt=True)
+    for message in page.get("messages") or []:
+        if _has_file(message, filename):
+            return Sent(channel, str(message["ts"]), found_in_history=True)
+    return None
+
+
+def upload(client: WebClient, claimed: Claimed) -> Outcome:
+    """An :data:`UPLOAD` row: the file shared into its channel (or DM) with its comment."""
+    args = claimed.args
+    try:
+        content = base64.b64decode(str(args.get("content_b64") or ""), validate=True)
+    except (binascii.Error, ValueError):
+        return Refused("invalid_arguments")
+    try:
+        channel = _conversation(client, str(args.get("channel") or ""))
+    except SlackApiError as exc:
+        return classify("conversations.open", exc, args)
+    except Exception as exc:
+        return Retry(f"conversations.open: {type(exc).__name__}: {exc}", in_doubt=False)
+    if claimed.in_doubt:
+        found = find_upload(client, channel, claimed)
+        if found is not None:
+            return found
+    try:
+        response = client.files_upload_v2(
+            channel=channel,
+            content=content,
+            filename=str(args.get("filename") or "file"),
+            title=str(args.get("title") or ""),
+            alt_txt=args.get("alt_txt"),
+            initial_comment=args.get("initial_comment"),
+            thread_ts=args.get("thread_ts"),
+            request_file_info=False,
+        )
+    except SlackApiError as exc:
+        return classify(UPLOAD, exc, args)
+    except Exception as exc:
+        # The three steps may have half-happened: the file's name tells on a retry.
+        return Retry(f"{UPLOAD}: {type(exc).__name__}: {exc}", in_doubt=not _never_sent(exc))
+    del response  # completeUploadExternal names the files, not the message that shares them
+    return Sent(channel, None)
+
+
 def deliver(client: WebClient, claimed: Claimed) -> Outcome:
     """Send one claimed row: posts carry their outbox id in message metadata, so a post whose
     outcome was unknown is found in the channel instead of being posted twice."""
@@ -334,6 +408,8 @@ def deliver(client: WebClient, claimed: Claimed) -> Outcome:
         return create_channel(client, args, in_doubt=claimed.in_doubt)
     if claimed.method == INVITE:
         return invite(client, args)
+    if claimed.method == UPLOAD:
+        return upload(client, claimed)
     if claimed.method == POST:
         args["metadata"] = {"event_type": EVENT_TYPE, "event_payload": {"outbox_id": claimed.id}}
         if claimed.in_doubt:

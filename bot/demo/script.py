@@ -397,6 +397,17 @@ def the_retro_summary(demo: Demo) -> None:
     demo.wait_until(demo.day(16, HANK, "10:30"))
 
 
+def both_sides_read_the_scorecard(demo: Demo) -> None:
+    """Rita and Hank each type `/scorecard` in the role's channel: the same numbers, the same
+    chart, posted where both see them."""
+    demo.read_as(RITA)
+    demo.wait_until(demo.day(16, RITA, "15:30"))
+    demo.slash(RITA, "/scorecard", channel=demo.channel_named(CHANNEL))
+    demo.read_as(HANK)
+    demo.wait_until(demo.day(16, HANK, "11:00"))
+    demo.slash(HANK, "/scorecard", "me", channel=demo.channel_named(CHANNEL))
+
+
 def recruiter_adds_action_item(demo: Demo) -> None:
     """Rita turns one *what to change* into an action item that Hank owns."""
     demo.read_as(RITA)
@@ -622,6 +633,15 @@ STEPS: tuple[Step, ...] = (
         "the items. One anonymous answer is below the threshold of three: withheld, and "
         "the summary says so.",
         the_retro_summary,
+    ),
+    Step(
+        "Rita and Hank look at the shared scorecard",
+        "`/scorecard` in a role's channel posts the role's figures there — every number in "
+        "text with the count it rests on, a published reference beside time to fill and offer "
+        "acceptance, and a chart (colour-blind-safe) of time to fill and feedback on time by "
+        "month and each side's contract kept. `/scorecard me` answers only the person, with "
+        "the chart in their DM.",
+        both_sides_read_the_scorecard,
     ),
     Step(
         "Rita turns a *what to change* into an action item",

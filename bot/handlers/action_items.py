@@ -4,6 +4,7 @@ brief. Each listener parses its payload and calls one use case of
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext, Respond
@@ -14,18 +15,14 @@ from bot.db import SessionFactory
 from bot.handlers.common import (
     action_value,
     actor_of,
-    modal_update,
-    open_modal,
-    submitted_view,
+    open_from_button,
+    save_form,
     tell,
 )
 from bot.services import action_items
 from bot.services.errors import NotAllowed
-from bot.services.hiring_forms import FormErrors
-from bot.services.submissions import AlreadySubmitted
-from bot.slack.forms import read_values
 from bot.slack.ids import Action, Callback
-from bot.slack.metadata import BadPayload, parse_metadata
+from bot.slack.metadata import BadPayload
 
 TITLE = "Add action item"
 
@@ -40,17 +37,15 @@ def handle_add_button(
 ) -> None:
     """The summary's *Add action item*: the modal, for the pair (or an admin) only."""
     ack()
-    try:
-        view = action_items.add_form(
-            sessions, actor_of(context, client), action_value(body), now=utcnow()
-        )
-    except BadPayload:
-        tell(respond, action_items.NOT_YOURS_TO_ADD)
-        return
-    except NotAllowed as exc:
-        tell(respond, str(exc))
-        return
-    open_modal(client, body, respond, view)
+    open_from_button(
+        body,
+        client,
+        context,
+        respond,
+        partial(action_items.add_form, sessions),
+        not_found=action_items.NOT_YOURS_TO_ADD,
+        missing=(),
+    )
 
 
 def handle_add(
@@ -60,28 +55,17 @@ def handle_add(
     context: BoltContext,
     sessions: SessionFactory,
 ) -> None:
-    try:
-        action_items.save_item(
-            sessions,
-            actor_of(context, client),
-            submitted_view(view),
-            poll_id=parse_metadata(view.get("private_metadata")).poll,
-            values=read_values(view),
-            now=utcnow(),
-        )
-    except FormErrors as exc:
-        ack(response_action="errors", errors=exc.errors)
-        return
-    except BadPayload:
-        ack(**modal_update(TITLE, action_items.NOT_YOURS_TO_ADD))
-        return
-    except NotAllowed as exc:
-        ack(**modal_update(TITLE, str(exc)))
-        return
-    except AlreadySubmitted:
-        ack()  # the first submission was saved; this one only closes the modal
-        return
-    ack()
+    save_form(
+        ack,
+        view,
+        client,
+        context,
+        title=TITLE,
+        save=partial(action_items.save_item, sessions),
+        subject="poll",
+        not_found=action_items.NOT_YOURS_TO_ADD,
+        missing=(),
+    )
 
 
 def handle_mark_done(

@@ -10,7 +10,7 @@ from slack_sdk import WebClient
 from bot.blocks.help import help_blocks, help_text, unknown_subcommand_blocks
 from bot.clock import utcnow
 from bot.db import SessionFactory
-from bot.services import work_settings, workspace_settings
+from bot.services import scorecard, work_settings, workspace_settings
 from bot.services.actors import Actor
 from bot.slack.ids import Command
 from bot.slack.lookups import user_fetcher
@@ -67,13 +67,28 @@ def handle_tandem_command(
     ack(text=help_text(), blocks=unknown_subcommand_blocks(text), response_type="ephemeral")
 
 
-def handle_scorecard_command(ack: Ack) -> None:
-    """``/scorecard`` is registered in the manifest before its feature ships; say so plainly."""
-    ack(
-        text="The shared scorecard is not part of this Tandem version yet. "
-        "Type `/tandem help` to see what is.",
-        response_type="ephemeral",
+def handle_scorecard_command(
+    ack: Ack,
+    command: dict[str, Any],
+    client: WebClient,
+    context: BoltContext,
+    respond: Respond,
+    sessions: SessionFactory,
+) -> None:
+    """``/scorecard [me | team | @hm @recruiter] [period]``: ack at once (the figures and the
+    chart take longer than Slack waits), then answer privately."""
+    ack()
+    answer = scorecard.scorecard_command(
+        sessions,
+        _actor(context, client),
+        text=str(command.get("text") or ""),
+        channel_id=command.get("channel_id"),
+        now=utcnow(),
     )
+    if answer.blocks:
+        respond(text=answer.text, blocks=answer.blocks, response_type="ephemeral")
+    else:
+        respond(text=answer.text, response_type="ephemeral")
 
 
 def register(app: App) -> None:

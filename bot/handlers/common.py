@@ -115,16 +115,19 @@ def open_from_button(
     context: BoltContext,
     respond: Respond,
     open_view: ViewOpener,
+    *,
+    not_found: str = NOT_HERE,
+    missing: tuple[type[Exception], ...] = (RoleNotFound,),
 ) -> None:
-    """Open the modal a use case builds for the pressed button's role, or say privately the
-    text it returned instead; a role that is not in this workspace, or a person who may not,
-    gets a private answer. ``open_view(actor, role_id, now=)`` is the use case (a
-    ``functools.partial`` with its ``sessions``). Call after ``ack()``: the trigger id is
-    fresh for 3 seconds."""
+    """Open the modal a use case builds for the pressed button's row (a role unless said
+    otherwise), or say privately the text it returned instead; a forged id, a row not in this
+    workspace (``missing``) or a person who may not gets a private answer.
+    ``open_view(actor, row_id, now=)`` is the use case (a ``functools.partial`` with its
+    ``sessions``). Call after ``ack()``: the trigger id is fresh for 3 seconds."""
     try:
         outcome = open_view(actor_of(context, client), action_value(body), now=utcnow())
-    except (BadPayload, RoleNotFound):
-        tell(respond, NOT_HERE)
+    except (BadPayload, *missing):
+        tell(respond, not_found)
         return
     except NotAllowed as exc:
         tell(respond, str(exc))
@@ -132,7 +135,58 @@ def open_from_button(
     open_or_tell(client, body, respond, outcome)
 
 
-RoleFormSaver = Callable[..., object]
+FormSaver = Callable[..., object]
+
+
+def save_form(
+    ack: Ack,
+    view: dict[str, Any],
+    client: WebClient,
+    context: BoltContext,
+    *,
+    title: str,
+    save: FormSaver,
+    subject: str = "role",
+    not_found: str = NOT_HERE,
+    missing: tuple[type[Exception], ...] = (RoleNotFound, CandidateNotFound),
+    refusals: dict[type[Exception], str] | None = None,
+) -> None:
+    """Save a submitted modal about one row — named in its ``private_metadata`` under
+    ``subject`` (``role``, ``poll``, ``interview`` …) — with the use case
+    ``save(actor, submitted_view, <subject>_id=, values=, now=)``, and ack with what became of
+    it: field errors, the modal replaced by a refusal (``refusals`` maps further exceptions to
+    their text), closed (saved now or before), or replaced by the text the use case returned."""
+    try:
+        said = save(
+            actor_of(context, client),
+            submitted_view(view),
+            values=read_values(view),
+            now=utcnow(),
+            **{f"{subject}_id": getattr(parse_metadata(view.get("private_metadata")), subject)},
+        )
+    except FormErrors as exc:
+        ack(response_action="errors", errors=exc.errors)
+        return
+    except (BadPayload, *missing):
+        ack(**modal_update(title, not_found))
+        return
+    except AlreadySubmitted:
+        ack()  # the first submission was saved; this one only closes the modal
+        return
+    except Exception as exc:
+        refusal = next(
+            (text for kind, text in (refusals or {}).items() if isinstance(exc, kind)), None
+        )
+        if refusal is None and isinstance(exc, NotAllowed):
+            refusal = str(exc)
+        if refusal is None:
+            raise
+        ack(**modal_update(title, refusal))
+        return
+    if isinstance(said, str) and said:
+        ack(**modal_update(title, said))
+        return
+    ack()
 
 
 def save_role_form(
@@ -142,32 +196,10 @@ def save_role_form(
     context: BoltContext,
     *,
     title: str,
-    save: RoleFormSaver,
+    save: FormSaver,
 ) -> None:
-    """Save a submitted modal about one role (named in its ``private_metadata``) with the use
-    case ``save(actor, submitted_view, role_id=, values=, now=)``, and ack with what became
-    of it: field errors, the modal replaced by a refusal, or closed (saved now or before)."""
-    try:
-        save(
-            actor_of(context, client),
-            submitted_view(view),
-            role_id=parse_metadata(view.get("private_metadata")).role,
-            values=read_values(view),
-            now=utcnow(),
-        )
-    except FormErrors as exc:
-        ack(response_action="errors", errors=exc.errors)
-        return
-    except (BadPayload, RoleNotFound, CandidateNotFound):
-        ack(**modal_update(title, NOT_HERE))
-        return
-    except NotAllowed as exc:
-        ack(**modal_update(title, str(exc)))
-        return
-    except AlreadySubmitted:
-        ack()  # the first submission was saved; this one only closes the modal
-        return
-    ack()
+    """:func:`save_form` for a modal about one role."""
+    save_form(ack, view, client, context, title=title, save=save)
 
 
 def modal_update(title: str, text: str) -> dict[str, Any]:

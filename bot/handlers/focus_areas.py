@@ -11,27 +11,17 @@ from typing import Any
 from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
-from bot.clock import utcnow
 from bot.db import SessionFactory
 from bot.handlers.common import (
-    action_value,
-    actor_of,
-    modal_update,
     open_from_button,
-    open_or_tell,
+    save_form,
     save_role_form,
-    submitted_view,
-    tell,
 )
 from bot.handlers.interviews import NO_LONGER_CHANGEABLE, NO_SUCH_INTERVIEW
 from bot.services import focus_areas, interview_cases
-from bot.services.errors import NotAllowed, RoleNotFound
-from bot.services.hiring_forms import FormErrors
+from bot.services.errors import RoleNotFound
 from bot.services.interviews import InterviewCancelled, InterviewNotFound
-from bot.services.submissions import AlreadySubmitted
-from bot.slack.forms import read_values
 from bot.slack.ids import Action, Callback
-from bot.slack.metadata import BadPayload, parse_metadata
 
 PANEL_TITLE = "Panel focus areas"
 INTERVIEW_TITLE = "Focus areas"
@@ -77,17 +67,15 @@ def handle_focus_areas_button(
     sessions: SessionFactory,
 ) -> None:
     ack()
-    try:
-        outcome = interview_cases.open_focus_areas(
-            sessions, actor_of(context, client), action_value(body), now=utcnow()
-        )
-    except (BadPayload, InterviewNotFound, RoleNotFound):
-        tell(respond, NO_SUCH_INTERVIEW)
-        return
-    except NotAllowed as exc:
-        tell(respond, str(exc))
-        return
-    open_or_tell(client, body, respond, outcome)
+    open_from_button(
+        body,
+        client,
+        context,
+        respond,
+        partial(interview_cases.open_focus_areas, sessions),
+        not_found=NO_SUCH_INTERVIEW,
+        missing=(InterviewNotFound, RoleNotFound),
+    )
 
 
 def handle_focus_areas(
@@ -97,31 +85,18 @@ def handle_focus_areas(
     context: BoltContext,
     sessions: SessionFactory,
 ) -> None:
-    try:
-        interview_cases.save_focus_areas(
-            sessions,
-            actor_of(context, client),
-            submitted_view(view),
-            interview_id=parse_metadata(view.get("private_metadata")).interview,
-            values=read_values(view),
-            now=utcnow(),
-        )
-    except FormErrors as exc:
-        ack(response_action="errors", errors=exc.errors)
-        return
-    except (BadPayload, InterviewNotFound, RoleNotFound):
-        ack(**modal_update(INTERVIEW_TITLE, NO_SUCH_INTERVIEW))
-        return
-    except InterviewCancelled:
-        ack(**modal_update(INTERVIEW_TITLE, NO_LONGER_CHANGEABLE))
-        return
-    except NotAllowed as exc:
-        ack(**modal_update(INTERVIEW_TITLE, str(exc)))
-        return
-    except AlreadySubmitted:
-        ack()
-        return
-    ack()
+    save_form(
+        ack,
+        view,
+        client,
+        context,
+        title=INTERVIEW_TITLE,
+        save=partial(interview_cases.save_focus_areas, sessions),
+        subject="interview",
+        not_found=NO_SUCH_INTERVIEW,
+        missing=(InterviewNotFound, RoleNotFound),
+        refusals={InterviewCancelled: NO_LONGER_CHANGEABLE},
+    )
 
 
 def register(app: App) -> None:

@@ -10,25 +10,14 @@ from typing import Any
 from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
-from bot.clock import utcnow
 from bot.db import SessionFactory
 from bot.handlers.common import (
-    action_value,
-    actor_of,
-    modal_update,
     open_from_button,
-    open_modal,
+    save_form,
     save_role_form,
-    submitted_view,
-    tell,
 )
 from bot.services import quality_check_answers, survey_scores
-from bot.services.errors import NotAllowed
-from bot.services.hiring_forms import FormErrors
-from bot.services.submissions import AlreadySubmitted
-from bot.slack.forms import read_values
 from bot.slack.ids import Action, Callback
-from bot.slack.metadata import BadPayload, parse_metadata
 
 QUALITY_TITLE = "Quality of hire"
 
@@ -43,17 +32,15 @@ def handle_quality_check_button(
 ) -> None:
     """The DM's *Answer* button: the modal, for the HM the check was sent to only."""
     ack()
-    try:
-        view = quality_check_answers.answer_form(
-            sessions, actor_of(context, client), action_value(body), now=utcnow()
-        )
-    except BadPayload:
-        tell(respond, quality_check_answers.NOT_YOURS)
-        return
-    except NotAllowed as exc:
-        tell(respond, str(exc))
-        return
-    open_modal(client, body, respond, view)
+    open_from_button(
+        body,
+        client,
+        context,
+        respond,
+        partial(quality_check_answers.answer_form, sessions),
+        not_found=quality_check_answers.NOT_YOURS,
+        missing=(),
+    )
 
 
 def handle_quality_check(
@@ -63,28 +50,17 @@ def handle_quality_check(
     context: BoltContext,
     sessions: SessionFactory,
 ) -> None:
-    try:
-        quality_check_answers.save_answer(
-            sessions,
-            actor_of(context, client),
-            submitted_view(view),
-            check_id=parse_metadata(view.get("private_metadata")).quality_check,
-            values=read_values(view),
-            now=utcnow(),
-        )
-    except FormErrors as exc:
-        ack(response_action="errors", errors=exc.errors)
-        return
-    except BadPayload:
-        ack(**modal_update(QUALITY_TITLE, quality_check_answers.NOT_YOURS))
-        return
-    except NotAllowed as exc:
-        ack(**modal_update(QUALITY_TITLE, str(exc)))
-        return
-    except AlreadySubmitted:
-        ack()
-        return
-    ack()
+    save_form(
+        ack,
+        view,
+        client,
+        context,
+        title=QUALITY_TITLE,
+        save=partial(quality_check_answers.save_answer, sessions),
+        subject="quality_check",
+        not_found=quality_check_answers.NOT_YOURS,
+        missing=(),
+    )
 
 
 def handle_record_survey_button(

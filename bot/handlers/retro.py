@@ -3,30 +3,17 @@ request and calls one use case of ``bot.services.retro_answers``."""
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
-from bot.blocks.retro import saved_text
-from bot.clock import utcnow
 from bot.db import SessionFactory
-from bot.handlers.common import (
-    action_value,
-    actor_of,
-    modal_update,
-    open_modal,
-    submitted_view,
-    tell,
-)
+from bot.handlers.common import open_from_button, save_form
 from bot.services import retro_answers
 from bot.services.anonymity import NoAnonymityKey, server_key
-from bot.services.errors import NotAllowed
-from bot.services.hiring_forms import FormErrors
-from bot.services.submissions import AlreadySubmitted
-from bot.slack.forms import read_values
 from bot.slack.ids import Action, Callback
-from bot.slack.metadata import BadPayload, parse_metadata
 
 TITLE = "Retro"
 
@@ -47,17 +34,15 @@ def handle_answer_button(
     sessions: SessionFactory,
 ) -> None:
     ack()
-    try:
-        view = retro_answers.answer_form(
-            sessions, actor_of(context, client), action_value(body), key=_key(context)
-        )
-    except BadPayload:
-        tell(respond, retro_answers.NOT_YOURS)
-        return
-    except NotAllowed as exc:
-        tell(respond, str(exc))
-        return
-    open_modal(client, body, respond, view)
+    open_from_button(
+        body,
+        client,
+        context,
+        respond,
+        partial(retro_answers.answer_form, sessions, key=_key(context)),
+        not_found=retro_answers.NOT_YOURS,
+        missing=(),
+    )
 
 
 def handle_answer(
@@ -67,29 +52,17 @@ def handle_answer(
     context: BoltContext,
     sessions: SessionFactory,
 ) -> None:
-    try:
-        saved = retro_answers.save_answer(
-            sessions,
-            actor_of(context, client),
-            submitted_view(view),
-            poll_id=parse_metadata(view.get("private_metadata")).poll,
-            values=read_values(view),
-            key=_key(context),
-            now=utcnow(),
-        )
-    except FormErrors as exc:
-        ack(response_action="errors", errors=exc.errors)
-        return
-    except BadPayload:
-        ack(**modal_update(TITLE, retro_answers.NOT_YOURS))
-        return
-    except NotAllowed as exc:
-        ack(**modal_update(TITLE, str(exc)))
-        return
-    except AlreadySubmitted:
-        ack()
-        return
-    ack(**modal_update(TITLE, saved_text(saved.anonymous, saved.edited)))
+    save_form(
+        ack,
+        view,
+        client,
+        context,
+        title=TITLE,
+        save=partial(retro_answers.save_answer, sessions, key=_key(context)),
+        subject="poll",
+        not_found=retro_answers.NOT_YOURS,
+        missing=(),
+    )
 
 
 def register(app: App) -> None:

@@ -481,6 +481,9 @@ class SlackStandin(Faults):
 
     def _post(self, method: str, p: dict[str, Any]) -> dict[str, Any]:
         channel_id = str(p.get("channel", ""))
+        if channel_id.startswith("D") and channel_id[1:] in self.users:
+            # A person's IM channel: DMs are kept under their user id, however addressed.
+            channel_id = channel_id[1:]
         if channel_id.startswith("C") or channel_id.startswith("G"):
             channel = self.channels.get(channel_id)
             if channel is None:

@@ -18,6 +18,7 @@ on its own rows when the deliverer settles a row.
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
@@ -32,7 +33,10 @@ UPDATE = "chat.update"
 PIN = "pins.add"
 CREATE_CHANNEL = "conversations.create"
 INVITE = "conversations.invite"
-METHODS = frozenset({POST, UPDATE, PIN, CREATE_CHANNEL, INVITE, "conversations.join"})
+# Slack's three-step upload (files.getUploadURLExternal, the upload, files.completeUploadExternal)
+# as one row: slack_sdk's files_upload_v2. See :func:`upload_payload`.
+UPLOAD = "files.uploadV2"
+METHODS = frozenset({POST, UPDATE, PIN, CREATE_CHANNEL, INVITE, UPLOAD, "conversations.join"})
 
 # Set on a session whose transaction wrote outbox rows: after its commit the web process
 # wakes its deliverer (``bot.delivery.poke_after_commit``).
@@ -208,6 +212,21 @@ def _same_post(
         ) == payload.get("thread_ts"):
             return row
     return None
+
+
+def upload_payload(
+    content: bytes, *, filename: str, title: str, initial_comment: str, alt_text: str
+) -> dict[str, Any]:
+    """The payload of an :data:`UPLOAD` row (the file travels base64-encoded in the row, so
+    the upload is exactly as durable as a message). ``filename`` should be unique: a retry
+    after an unknown outcome looks for it in the channel before uploading again."""
+    return {
+        "content_b64": base64.b64encode(content).decode("ascii"),
+        "filename": filename,
+        "title": title,
+        "initial_comment": initial_comment,
+        "alt_txt": alt_text[:1000],
+    }
 
 
 def enqueue_once(

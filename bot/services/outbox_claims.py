@@ -34,6 +34,7 @@ from bot.services.outbox import (
     PIN,
     POST,
     UPDATE,
+    UPLOAD,
     has_sent_hook,
     run_sent_hook,
     sent_parent,
@@ -47,6 +48,8 @@ STALE_CLAIM = timedelta(minutes=2)
 ACTIVE_CLAIM = timedelta(seconds=30)
 BUSY_RECHECK = timedelta(seconds=0.2)
 HISTORY_METHODS = ("conversations.history", "conversations.replies")
+# What adds a message to a channel: paced to one a second there, looked for after a loss.
+_POSTS = frozenset({POST, UPLOAD})
 
 _counter = itertools.count(1)
 _process = f"{socket.gethostname()[:30]}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
@@ -196,7 +199,7 @@ def _arguments(row: Any, parent: Any) -> dict[str, Any]:
             args["ts"] = parent.result_ts
         elif row.method == PIN:
             args["timestamp"] = parent.result_ts
-        elif row.method == POST:
+        elif row.method in _POSTS:
             args.setdefault("thread_ts", parent.result_ts)
     return args
 
@@ -227,13 +230,13 @@ def claim(session: Session, row_id: int, *, now: datetime) -> Claimed | None:
     )
     args = _arguments(message, parent)
     gates = [f"method:{message.method}"]
-    if message.in_doubt and message.method == POST:
+    if message.in_doubt and message.method in _POSTS:
         gates += [f"method:{name}" for name in HISTORY_METHODS]
     closed = methods_closed_until(session, message.team_id, gates, now)
     if closed is not None:
         _release(session, row_id, token, closed)
         return None
-    if message.method == POST and args.get("channel"):
+    if message.method in _POSTS and args.get("channel"):
         until = claim_pace(session, message.team_id, str(args["channel"]), now)
         if until is not None:
             _release(session, row_id, token, until)
@@ -293,7 +296,7 @@ def mark_sent(
     ).first()
     if row is None:
         return False
-    if claimed.method == POST and channel and claimed.args.get("channel"):
+    if claimed.method in _POSTS and channel and claimed.args.get("channel"):
         # The next message in this channel waits a full second after this one landed.
         push_gate(session, row.team_id, f"channel:{claimed.args['channel']}", now + CHANNEL_PACE)
     if row.key and channel:

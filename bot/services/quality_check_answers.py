@@ -62,7 +62,7 @@ def save_answer(
     actor: Actor,
     view: SubmittedView,
     *,
-    check_id: int | None,
+    quality_check_id: int | None,
     values: dict[str, Any],
     now: datetime,
 ) -> None:
@@ -76,7 +76,7 @@ def save_answer(
     if predicted not in dict(PREDICTED):
         errors[PREDICTED_FIELD] = "Choose yes, partly or no."
     with sessions.begin() as session:
-        check = _check(session, actor, check_id)
+        check = _check(session, actor, quality_check_id)
         role = session.get(Role, check.role_id)
         hire = session.get(Hire, check.hire_id)
         if role is None or hire is None:

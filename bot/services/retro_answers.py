@@ -19,7 +19,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from bot.blocks.retro import ANONYMOUS_VALUE, WHAT_LIMIT, AnswerForm, answer_modal
+from bot.blocks.retro import ANONYMOUS_VALUE, WHAT_LIMIT, AnswerForm, answer_modal, saved_text
 from bot.db import SessionFactory
 from bot.models import RetroAnonymousAnswer, RetroAnswer, RetroPoll, Role
 from bot.services import access, retro_polls, retro_summary, timeline
@@ -48,13 +48,6 @@ RATING_ERRORS = {
     F.RETRO_SPEED: "Choose a rating from 1 to 5 for the speed of the process.",
     F.RETRO_CANDIDATES: "Choose a rating from 1 to 5 for the quality of candidates.",
 }
-
-
-@dataclass(frozen=True)
-class SavedAnswer:
-    anonymous: bool
-    edited: bool
-    summarized: bool
 
 
 def _poll(session: Session, actor: Actor, poll_id: int | None, *, lock: bool = False) -> RetroPoll:
@@ -100,7 +93,7 @@ def _anonymous(
 
 
 def answer_form(
-    sessions: SessionFactory, actor: Actor, poll_id: int, *, key: bytes | None
+    sessions: SessionFactory, actor: Actor, poll_id: int, *, key: bytes | None, now: datetime
 ) -> dict[str, Any]:
     """The modal behind the poll's button, with the person's earlier answer filled in."""
     with sessions() as session:
@@ -223,9 +216,9 @@ def save_answer(
     values: dict[str, Any],
     key: bytes | None,
     now: datetime,
-) -> SavedAnswer:
+) -> str:
     """Save (or edit) the person's answer, update the poll in place — or replace it with the
-    summary when this was the last answer — in one transaction."""
+    summary when this was the last answer — in one transaction; what to tell them."""
     answer = read_answer(values, key=key)
     try:
         with sessions.begin() as session:
@@ -261,10 +254,9 @@ def save_answer(
                     edited=named is not None,
                 )
             session.flush()
-            summarized = retro_summary.summarize_if_complete(session, poll, now=now)
-            if not summarized:
+            if not retro_summary.summarize_if_complete(session, poll, now=now):
                 retro_polls.queue_poll_update(session, role, poll, now=now)
-            return SavedAnswer(answer.anonymous, edited, summarized)
+            return saved_text(answer.anonymous, edited)
     except IntegrityError as exc:
         # The same person's other window saved first (a unique answer per poll held).
         raise NotAllowed(RACED) from exc

@@ -1,0 +1,227 @@
+"""`/scorecard`: one set of numbers both sides see.
+
+Where it is asked decides who sees it. In a role's channel the role's scorecard is posted in
+the channel — numbers in the text, the chart attached — so the recruiter and the HM see the
+same thing; it carries no per-person figures (a channel may hold people outside the role).
+`me`, `team` and a pair (`@hm @recruiter`) answer privately, with the chart sent to the
+asker's DM with Tandem (an ephemeral message cannot carry a file): `me` shows the person's
+own per-person figure; `team` aggregates only; a pair only to one of the two or an admin,
+and with both people's per-person figures (they share the roles).
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.blocks.scorecard import ScorecardView, pick, scorecard_blocks, scorecard_text
+from bot.blocks.scorecard_chart import ChartData, chart_alt_text, render_chart
+from bot.db import SessionFactory
+from bot.models import Role
+from bot.services import outbox
+from bot.services import roles as role_service
+from bot.services.actors import Actor
+from bot.services.people import refresh_people
+from bot.services.reference_figures import context_line
+from bot.services.scorecard_args import ArgsError, parse_scorecard_args
+from bot.services.scorecard_args import Scope as Asked
+from bot.services.scorecard_metrics import (
+    Figure,
+    Period,
+    Scope,
+    by_key,
+    figures,
+    monthly_trend,
+)
+
+KIND_CHART = "scorecard-chart"
+NOT_A_ROLE_CHANNEL = (
+    "This channel is not a role's channel, so there is no role to show. Say `/scorecard me` "
+    "for yours, `/scorecard team` for the workspace, or run `/scorecard` in a role's channel."
+)
+PAIR_ONLY = "Only the two people of a pair, or a workspace admin, can see the pair's scorecard."
+NOT_A_PAIR = (
+    "Those two people have no role together as recruiter and hiring manager, so there is "
+    "nothing to show yet."
+)
+EXPORT_LATER = "Export is not part of this Tandem version yet: here are the figures without it."
+
+
+@dataclass(frozen=True)
+class ScorecardAnswer:
+    """What the asker is told privately (always), as text and optional blocks."""
+
+    text: str
+    blocks: list[dict[str, Any]] | None = None
+
+
+def _references(key: str) -> str | None:
+    return context_line(key)
+
+
+def _is_admin(session: Session, actor: Actor, now: datetime) -> bool:
+    person = refresh_people(
+        session, team_id=actor.team_id, user_ids=[actor.user_id], fetch=actor.fetch, now=now
+    ).get(actor.user_id)
+    return bool(person is not None and person.is_admin)
+
+
+def _share(figure: Figure | None) -> float | None:
+    return None if figure is None or figure.value is None else figure.value / 100
+
+
+def chart_data(
+    session: Session,
+    scope: Scope,
+    period: Period,
+    title: str,
+    *,
+    now: datetime,
+    found: list[Figure],
+) -> ChartData:
+    """The chart's series: time to fill and feedback on time by month, each side's contract
+    kept (shares 0–1; a month without data is a gap)."""
+    trend = monthly_trend(session, scope, period, now=now)
+    keyed = by_key(found)
+    return ChartData(
+        title=f"{title} · {period.label}",
+        months=[m.first_day.strftime("%Y-%m") for m in trend],
+        time_to_fill_days=[m.time_to_fill.value for m in trend],
+        feedback_on_time=[_share(m.feedback_on_time) for m in trend],
+        recruiter_contract_kept=_share(keyed.get("contract_kept:recruiter")),
+        hm_contract_kept=_share(keyed.get("contract_kept:hm")),
+    )
+
+
+def _queue_chart(
+    session: Session,
+    actor: Actor,
+    *,
+    to: str,
+    data: ChartData,
+    comment: str,
+    role_id: int | None,
+    now: datetime,
+) -> None:
+    outbox.enqueue(
+        session,
+        team_id=actor.team_id,
+        enterprise_id=actor.enterprise_id,
+        kind=KIND_CHART,
+        method=outbox.UPLOAD,
+        channel=to,
+        payload=outbox.upload_payload(
+            render_chart(data),
+            filename=f"scorecard-{uuid.uuid4().hex[:12]}.png",
+            title=data.title[:200],
+            initial_comment=comment,
+            alt_text=chart_alt_text(data),
+        ),
+        role_id=role_id,
+        now=now,
+    )
+
+
+def _pair(session: Session, team_id: str, people: tuple[str, ...]) -> tuple[str, str] | None:
+    """(recruiter, HM) of the two people: the order in which they share a role (the usage
+    says ``@hm @recruiter``, so that order wins when both do)."""
+    first, second = people
+    for recruiter, hiring_manager in ((second, first), (first, second)):
+        found = session.scalar(
+            select(Role.id)
+            .where(
+                Role.team_id == team_id,
+                Role.recruiter_id == recruiter,
+                Role.hiring_manager_id == hiring_manager,
+            )
+            .limit(1)
+        )
+        if found is not None:
+            return recruiter, hiring_manager
+    return None
+
+
+def scorecard_command(
+    sessions: SessionFactory, actor: Actor, *, text: str, channel_id: str | None, now: datetime
+) -> ScorecardAnswer:
+    """Answer ``/scorecard <text>`` asked in ``channel_id``: the figures privately (or a
+    one-line usage), and the chart — in the channel for a role, else in the asker's DM —
+    through the outbox, in one transaction."""
+    with sessions.begin() as session:
+        today = role_service.today_for_user(session, actor.team_id, actor.user_id, now)
+        request = parse_scorecard_args(text, today=today)
+        if isinstance(request, ArgsError):
+            return ScorecardAnswer(request.message)
+        period = request.period
+        note = EXPORT_LATER if request.export else ""
+        if request.scope == Asked.CHANNEL:
+            role = (
+                session.scalar(
+                    select(Role).where(Role.team_id == actor.team_id, Role.channel_id == channel_id)
+                )
+                if channel_id
+                else None
+            )
+            if role is None:
+                return ScorecardAnswer(NOT_A_ROLE_CHANNEL)
+            scope = Scope.role(actor.team_id, role.id)
+            found = figures(session, scope, period, now=now)
+            view = ScorecardView(role.title, period.label, pick(found, per_person=False), note)
+            data = chart_data(session, scope, period, role.title, now=now, found=found)
+            _queue_chart(
+                session,
+                actor,
+                to=role.channel_id or actor.user_id,
+                data=data,
+                comment=scorecard_text(view, _references),
+                role_id=role.id,
+                now=now,
+            )
+            return ScorecardAnswer(
+                f"Posting the scorecard of *{role.title}* here, for everyone in the channel."
+            )
+        if request.scope == Asked.ME:
+            scope = Scope.person(actor.team_id, actor.user_id)
+            title, who = "You", f"<@{actor.user_id}>"
+            found = [
+                f
+                for f in figures(session, scope, period, now=now)
+                if not f.key.startswith("feedback_on_time:person:")
+                or f.key == f"feedback_on_time:person:{actor.user_id}"
+            ]
+            per_person = True
+        elif request.scope == Asked.TEAM:
+            scope = Scope.workspace(actor.team_id)
+            title, who = "The whole team", "Every role in this workspace"
+            found = figures(session, scope, period, now=now)
+            per_person = False
+        else:
+            pair = _pair(session, actor.team_id, request.people)
+            if actor.user_id not in request.people and not _is_admin(session, actor, now):
+                return ScorecardAnswer(PAIR_ONLY)
+            if pair is None:
+                return ScorecardAnswer(NOT_A_PAIR)
+            recruiter, hiring_manager = pair
+            scope = Scope.pair(actor.team_id, recruiter, hiring_manager)
+            title = "A recruiter and hiring manager"
+            who = f"<@{hiring_manager}> (hiring manager) and <@{recruiter}> (recruiter)"
+            found = figures(session, scope, period, now=now)
+            per_person = True
+        view = ScorecardView(title, period.label, pick(found, per_person=per_person), note, who=who)
+        data = chart_data(session, scope, period, title, now=now, found=found)
+        _queue_chart(
+            session,
+            actor,
+            to=actor.user_id,
+            data=data,
+            comment=f"Your scorecard chart: {view.title} · {period.label}",
+            role_id=None,
+            now=now,
+        )
+        text_out, blocks = scorecard_blocks(view, _references)
+        return ScorecardAnswer(f"{text_out} (the chart is in your DM with Tandem)", blocks)
