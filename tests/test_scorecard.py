@@ -4,6 +4,8 @@ the asker's DM; bad arguments get one line of usage and nothing is posted."""
 
 from __future__ import annotations
 
+import csv
+import io
 from datetime import UTC, datetime
 
 from freezegun import freeze_time
@@ -108,3 +110,44 @@ def test_bad_arguments_and_other_channels_get_one_line_and_post_nothing(tandem: 
         assert "not a role's channel" in elsewhere["text"]
         tandem.deliver()
     assert _charts(tandem, channel) == []
+
+
+def _csv(tandem: Tandem, user: str) -> list[dict[str, str]]:
+    [message] = [m for m in tandem.standin.posted(user) if m.get("files")]
+    raw = tandem.standin.uploads[message["files"][0]["id"]]["content"].decode("utf-8-sig")
+    return list(csv.DictReader(io.StringIO(raw)))
+
+
+def test_export_is_a_csv_of_the_figures_and_their_rows_in_the_askers_dm(tandem: Tandem) -> None:
+    channel = _filled(tandem)
+    with freeze_time(LATER, tick=True):
+        said = _ask(tandem, RECRUITER, "export", channel_id=channel)
+        outsider = _ask(tandem, STRANGER, "export", channel_id=channel)
+        tandem.deliver()
+    assert "is in your DM" in said["text"] and "figures only" in outsider["text"]
+    assert _charts(tandem, channel) == []  # an export posts nothing in the channel
+    lines = _csv(tandem, RECRUITER)
+    figures = {r["key"]: r for r in lines if r["record"] == "figure"}
+    owed = [r for r in lines if r["record"] == "obligation"]
+    assert figures["time_to_fill_days"]["value"] == "10.00"
+    judged = [r for r in owed if r["kind"] == "feedback" and r["on_time"]]
+    assert str(len(judged)) == figures["feedback_on_time"]["count"]
+    kept = [r for r in owed if r["kind"] != "feedback" and r["on_time"]]
+    counts = int(figures["contract_kept:recruiter"]["count"]) + int(
+        figures["contract_kept:hm"]["count"]
+    )
+    assert len(kept) == counts
+    assert all(r["record"] == "figure" for r in _csv(tandem, STRANGER))
+
+
+def test_the_csv_defuses_formulas_and_keeps_no_data_empty() -> None:
+    from bot.services.scorecard_export import export_csv
+    from bot.services.scorecard_metrics import Figure
+
+    raw = export_csv(
+        [Figure("x", '=HYPERLINK("http://evil")', None, 0, "%"), Figure("y", "Y", 50.0, 2, "%")],
+        [],
+    ).decode("utf-8-sig")
+    first, second = list(csv.DictReader(io.StringIO(raw)))
+    assert first["label"].startswith("'=") and first["value"] == "" and first["count"] == "0"
+    assert second["value"] == "50.00"

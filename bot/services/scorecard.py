@@ -28,8 +28,9 @@ from bot.services import roles as role_service
 from bot.services.actors import Actor
 from bot.services.people import refresh_people
 from bot.services.reference_figures import context_line
-from bot.services.scorecard_args import ArgsError, parse_scorecard_args
+from bot.services.scorecard_args import ArgsError, ScorecardRequest, parse_scorecard_args
 from bot.services.scorecard_args import Scope as Asked
+from bot.services.scorecard_export import export_csv
 from bot.services.scorecard_metrics import (
     Figure,
     Period,
@@ -37,9 +38,11 @@ from bot.services.scorecard_metrics import (
     by_key,
     figures,
     monthly_trend,
+    obligation_rows,
 )
 
 KIND_CHART = "scorecard-chart"
+KIND_EXPORT = "scorecard-export"
 NOT_A_ROLE_CHANNEL = (
     "This channel is not a role's channel, so there is no role to show. Say `/scorecard me` "
     "for yours, `/scorecard team` for the workspace, or run `/scorecard` in a role's channel."
@@ -146,74 +149,156 @@ def _pair(session: Session, team_id: str, people: tuple[str, ...]) -> tuple[str,
     return None
 
 
+@dataclass(frozen=True)
+class _Resolved:
+    """What was asked for, once the asker's rights are settled."""
+
+    scope: Scope
+    title: str
+    who: str
+    per_person: bool  # per-person feedback figures may be shown
+    rows_allowed: bool  # the export may list who owed what
+    role: Role | None = None  # asked in this role's channel
+
+
+def _resolve(
+    session: Session, actor: Actor, request: ScorecardRequest, channel_id: str | None, now: datetime
+) -> _Resolved | str:
+    if request.scope == Asked.CHANNEL:
+        role = (
+            session.scalar(
+                select(Role).where(Role.team_id == actor.team_id, Role.channel_id == channel_id)
+            )
+            if channel_id
+            else None
+        )
+        if role is None:
+            return NOT_A_ROLE_CHANNEL
+        on_role = role_service.is_on_role(session, role, actor.user_id)
+        return _Resolved(
+            Scope.role(actor.team_id, role.id),
+            role.title,
+            "",
+            per_person=False,
+            rows_allowed=on_role or _is_admin(session, actor, now),
+            role=role,
+        )
+    if request.scope == Asked.ME:
+        return _Resolved(
+            Scope.person(actor.team_id, actor.user_id),
+            "You",
+            f"<@{actor.user_id}>",
+            per_person=True,
+            rows_allowed=True,
+        )
+    if request.scope == Asked.TEAM:
+        return _Resolved(
+            Scope.workspace(actor.team_id),
+            "The whole team",
+            "Every role in this workspace",
+            per_person=False,
+            rows_allowed=_is_admin(session, actor, now),
+        )
+    if actor.user_id not in request.people and not _is_admin(session, actor, now):
+        return PAIR_ONLY
+    pair = _pair(session, actor.team_id, request.people)
+    if pair is None:
+        return NOT_A_PAIR
+    recruiter, hiring_manager = pair
+    return _Resolved(
+        Scope.pair(actor.team_id, recruiter, hiring_manager),
+        "A recruiter and hiring manager",
+        f"<@{hiring_manager}> (hiring manager) and <@{recruiter}> (recruiter)",
+        per_person=True,
+        rows_allowed=True,
+    )
+
+
+def _shown(found: list[Figure], asked: _Resolved, actor: Actor) -> tuple[Figure, ...]:
+    if asked.scope.kind == "person":
+        # Their own per-person figure only (the roles' other people are not theirs to see).
+        found = [
+            f
+            for f in found
+            if not f.key.startswith("feedback_on_time:person:")
+            or f.key == f"feedback_on_time:person:{actor.user_id}"
+        ]
+    return pick(found, per_person=asked.per_person)
+
+
+def _queue_export(
+    session: Session,
+    actor: Actor,
+    asked: _Resolved,
+    period: Period,
+    shown: tuple[Figure, ...],
+    *,
+    now: datetime,
+) -> str:
+    rows = obligation_rows(session, asked.scope, period, now=now) if asked.rows_allowed else []
+    if asked.scope.kind == "person":
+        rows = [r for r in rows if r.owner_id == actor.user_id or r.kind != "feedback"]
+    outbox.enqueue(
+        session,
+        team_id=actor.team_id,
+        enterprise_id=actor.enterprise_id,
+        kind=KIND_EXPORT,
+        method=outbox.UPLOAD,
+        channel=actor.user_id,
+        payload=outbox.upload_payload(
+            export_csv(shown, rows),
+            filename=f"scorecard-{uuid.uuid4().hex[:12]}.csv",
+            title=f"Scorecard export — {asked.title} · {period.label}"[:200],
+            initial_comment=f"Your scorecard export: {asked.title} · {period.label}",
+            alt_text="The scorecard's figures and the rows they are computed from, as CSV",
+        ),
+        now=now,
+    )
+    if asked.rows_allowed:
+        return (
+            f"The scorecard export ({len(shown)} figures, {len(rows)} rows) is in your DM "
+            "with Tandem."
+        )
+    return (
+        f"The scorecard export ({len(shown)} figures) is in your DM with Tandem. It lists "
+        "the figures only: who owed what is for the people on the roles and admins."
+    )
+
+
 def scorecard_command(
     sessions: SessionFactory, actor: Actor, *, text: str, channel_id: str | None, now: datetime
 ) -> ScorecardAnswer:
     """Answer ``/scorecard <text>`` asked in ``channel_id``: the figures privately (or a
-    one-line usage), and the chart — in the channel for a role, else in the asker's DM —
-    through the outbox, in one transaction."""
+    one-line usage), and the chart — in the channel for a role, else in the asker's DM — or,
+    with ``export``, the CSV in the asker's DM, through the outbox, in one transaction."""
     with sessions.begin() as session:
         today = role_service.today_for_user(session, actor.team_id, actor.user_id, now)
         request = parse_scorecard_args(text, today=today)
         if isinstance(request, ArgsError):
             return ScorecardAnswer(request.message)
         period = request.period
-        note = EXPORT_LATER if request.export else ""
-        if request.scope == Asked.CHANNEL:
-            role = (
-                session.scalar(
-                    select(Role).where(Role.team_id == actor.team_id, Role.channel_id == channel_id)
-                )
-                if channel_id
-                else None
-            )
-            if role is None:
-                return ScorecardAnswer(NOT_A_ROLE_CHANNEL)
-            scope = Scope.role(actor.team_id, role.id)
-            found = figures(session, scope, period, now=now)
-            view = ScorecardView(role.title, period.label, pick(found, per_person=False), note)
-            data = chart_data(session, scope, period, role.title, now=now, found=found)
+        asked = _resolve(session, actor, request, channel_id, now)
+        if isinstance(asked, str):
+            return ScorecardAnswer(asked)
+        found = figures(session, asked.scope, period, now=now)
+        shown = _shown(found, asked, actor)
+        if request.export:
+            return ScorecardAnswer(_queue_export(session, actor, asked, period, shown, now=now))
+        view = ScorecardView(asked.title, period.label, shown, who=asked.who)
+        data = chart_data(session, asked.scope, period, asked.title, now=now, found=found)
+        if asked.role is not None:
             _queue_chart(
                 session,
                 actor,
-                to=role.channel_id or actor.user_id,
+                to=asked.role.channel_id or actor.user_id,
                 data=data,
                 comment=scorecard_text(view, _references),
-                role_id=role.id,
+                role_id=asked.role.id,
                 now=now,
             )
             return ScorecardAnswer(
-                f"Posting the scorecard of *{role.title}* here, for everyone in the channel."
+                f"Posting the scorecard of *{asked.role.title}* here, for everyone in the channel."
             )
-        if request.scope == Asked.ME:
-            scope = Scope.person(actor.team_id, actor.user_id)
-            title, who = "You", f"<@{actor.user_id}>"
-            found = [
-                f
-                for f in figures(session, scope, period, now=now)
-                if not f.key.startswith("feedback_on_time:person:")
-                or f.key == f"feedback_on_time:person:{actor.user_id}"
-            ]
-            per_person = True
-        elif request.scope == Asked.TEAM:
-            scope = Scope.workspace(actor.team_id)
-            title, who = "The whole team", "Every role in this workspace"
-            found = figures(session, scope, period, now=now)
-            per_person = False
-        else:
-            pair = _pair(session, actor.team_id, request.people)
-            if actor.user_id not in request.people and not _is_admin(session, actor, now):
-                return ScorecardAnswer(PAIR_ONLY)
-            if pair is None:
-                return ScorecardAnswer(NOT_A_PAIR)
-            recruiter, hiring_manager = pair
-            scope = Scope.pair(actor.team_id, recruiter, hiring_manager)
-            title = "A recruiter and hiring manager"
-            who = f"<@{hiring_manager}> (hiring manager) and <@{recruiter}> (recruiter)"
-            found = figures(session, scope, period, now=now)
-            per_person = True
-        view = ScorecardView(title, period.label, pick(found, per_person=per_person), note, who=who)
-        data = chart_data(session, scope, period, title, now=now, found=found)
         _queue_chart(
             session,
             actor,
