@@ -66,6 +66,7 @@ def test_run_once_runs_every_job_and_purges_old_event_ids(db: Database) -> None:
         "retry-events",
         "reveal-feedback",
         "send-nudges",
+        "send-weekly-digests",
         "summarize-retros",
     ]
     assert results["purge-processed-events"] == 1

@@ -38,6 +38,11 @@ def command_help() -> list[CommandHelp]:
             "then, and new due times fall inside them.",
         ),
         CommandHelp(
+            f"{Command.TANDEM} digest <on | off>",
+            "A weekly DM, Monday at 09:00 your time: your roles, what changed in your "
+            "scorecard and what is due this week.",
+        ),
+        CommandHelp(
             f"{Command.TANDEM} quiet default [HH:MM-HH:MM] [mon-fri] | digest … | reset",
             "Admins: the workspace's default working hours, for everyone who has not set their "
             "own.",

@@ -138,6 +138,7 @@ def recruiter_agrees(demo: Demo) -> None:
 def hiring_manager_agrees(demo: Demo) -> None:
     demo.wait_until(demo.day(1, HANK, "09:40"))
     demo.press(HANK, the_brief(demo), "Agree to contract", on="the pinned brief")
+    demo.slash(HANK, "/tandem", "digest on")
 
 
 def recruiter_adds_candidates(demo: Demo) -> None:
@@ -490,7 +491,9 @@ STEPS: tuple[Step, ...] = (
     ),
     Step(
         "Hank agrees: the contract is signed",
-        "With both agreements the brief says the contract is signed, by whom and when.",
+        "With both agreements the brief says the contract is signed, by whom and when. Hank "
+        "also asks for the weekly digest: one DM each Monday at 09:00 his time with his roles, "
+        "what changed in his scorecard and what is due that week.",
         hiring_manager_agrees,
     ),
     Step(

@@ -10,7 +10,7 @@ from slack_sdk import WebClient
 from bot.blocks.help import help_blocks, help_text, unknown_subcommand_blocks
 from bot.clock import utcnow
 from bot.db import SessionFactory
-from bot.services import scorecard, work_settings, workspace_settings
+from bot.services import scorecard, weekly_digest, work_settings, workspace_settings
 from bot.services.actors import Actor
 from bot.slack.ids import Command
 from bot.slack.lookups import user_fetcher
@@ -44,6 +44,13 @@ def handle_tandem_command(
         # May look the person up (time zone, admin flag): ack first, answer after.
         ack()
         answer = work_settings.quiet_command(
+            sessions, _actor(context, client), words[1] if len(words) > 1 else "", now=utcnow()
+        )
+        respond(text=answer, response_type="ephemeral")
+        return
+    if subcommand == "digest":
+        ack()
+        answer = weekly_digest.digest_command(
             sessions, _actor(context, client), words[1] if len(words) > 1 else "", now=utcnow()
         )
         respond(text=answer, response_type="ephemeral")

@@ -66,3 +66,7 @@ class Person(Base):
     work_end: Mapped[time | None] = mapped_column(Time())
     workdays: Mapped[str | None] = mapped_column(String(7))
     morning_digest_only: Mapped[bool | None] = mapped_column(Boolean)
+    # The weekly digest (``/tandem digest on``): when the next one is due (Monday 09:00 in
+    # their zone); None when they have not asked for it. The scheduler finds due digests
+    # by this index instead of recomputing every person's Monday every minute.
+    weekly_digest_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)

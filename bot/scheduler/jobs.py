@@ -10,7 +10,7 @@ from sqlalchemy import delete
 from bot.models.slack_oauth import oauth_states_table
 from bot.scheduler.context import JobContext, WorkspaceNotInstalled
 from bot.scheduler.registry import job
-from bot.services import quality_checks, retro_summary
+from bot.services import quality_checks, retro_summary, weekly_digest
 from bot.services.checkin_posts import post_checkin, remind_checkin
 from bot.services.checkins import due_checkins, due_reminder_checkins
 from bot.services.events import due_retries as due_event_retries
@@ -173,6 +173,17 @@ def summarize_retros(ctx: JobContext, now: datetime) -> int:
     it once; delivery is the outbox's (see ``deliver-outbox``).
     """
     return retro_summary.summarize_due(ctx.sessions, now=now)
+
+
+@job("send-weekly-digests", every_seconds=60, delivery="effectively-once")
+def send_weekly_digests(ctx: JobContext, now: datetime) -> int:
+    """DM each person who asked for it (``/tandem digest on``) their weekly digest, Monday at
+    09:00 their time, inside their working hours and their daily DM budget.
+
+    Exactly once into the outbox: the person's next due moment is moved by a conditional
+    update in the transaction that queues the DM, so any number of schedulers send it once.
+    """
+    return weekly_digest.send_due(ctx.sessions, now=now)
 
 
 @job("ask-quality-checks", every_seconds=60, delivery="effectively-once")
