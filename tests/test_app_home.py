@@ -21,8 +21,9 @@ from bot.models import (
 )
 from bot.services.obligations import sync_commitment_obligations
 from bot.slack.ids import Action
+from tests.clock import advance_clock_to
 from tests.harness import Tandem
-from tests.hiring_flow import add_candidate, log_interview, next_weekday, start_role
+from tests.hiring_flow import add_candidate, log_interview, next_weekday, press, start_role
 from tests.kickoff_flow import HM, PANEL, RECRUITER, STRANGER
 from tests.slack_requests import TEAM_ID
 from tests.summary_flow import answer, seed_poll
@@ -231,3 +232,19 @@ def test_fifty_roles_stay_within_a_hundred_blocks(tandem: Tandem) -> None:
     assert "What you owe (50)" in text and "… and 35 more." in text
     assert "Your roles (50)" in text and "… and 30 more." in text
     assert "Your scorecard" in text
+
+
+def test_a_roles_health_counts_overdue_items_per_side_and_the_signed_contract(
+    tandem: Tandem,
+) -> None:
+    role_id = _role_with_work(tandem)
+    assert press(tandem, RECRUITER, Action.AGREE, str(role_id)) is None
+    assert press(tandem, HM, Action.AGREE, str(role_id)) is None
+    # The HM's profile review is due one working day after the candidate was added.
+    advance_clock_to(datetime.now(UTC) + timedelta(days=4))
+
+    hm = str(open_home(tandem, HM))
+    assert ":warning: *Overdue:* A review of *Jane Doe*" in hm
+    assert "Overdue: recruiter side 0, HM side 1" in hm
+    assert "Contract signed" in hm and "not signed" not in hm
+    assert "Day 4 of 60" in hm

@@ -16,7 +16,7 @@ items are the person's own, named in full as in their DMs.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Generic, TypeVar
 
 from sqlalchemy import and_, func, select
@@ -40,7 +40,7 @@ from bot.models.role import RoleStatus, Side
 from bot.services import agreement
 from bot.services.nudge_delivery import obligation_item
 from bot.services.obligations import open_for
-from bot.services.roles import revision_numbers, today_for_user
+from bot.services.roles import revision_numbers
 from bot.services.scorecard_metrics import Figure, Scope, figures, period_days
 
 # How many of each list the Home tab shows (it must stay within Slack's 100 blocks); the
@@ -254,7 +254,8 @@ def _roles(session: Session, team_id: str, user_id: str, now: datetime) -> list[
     if not mine:
         return []
     overdue = _overdue(session, team_id, [role.id for role, _ in mine], now)
-    today = today_for_user(session, team_id, user_id, now)
+    # Whole UTC calendar days, as the scorecard counts time to fill.
+    today = now.astimezone(UTC).date()
     lines = []
     for role, content in mine:
         kickoff = role.created_at.date()
