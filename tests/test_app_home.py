@@ -93,7 +93,7 @@ def test_recruiter_and_hm_see_what_they_owe_then_their_roles_then_their_scorecar
                 role_id=role_id,
                 revision_id=revision.id,
                 requested_from=HM,
-                topics=["target fill date"],
+                topics=["timeline"],
                 created_at=now,
             )
         )
@@ -140,7 +140,7 @@ def test_recruiter_and_hm_see_what_they_owe_then_their_roles_then_their_scorecar
     assert "Check-ins waiting for your reply" in hm_text and "2027-W10" in hm_text
     assert (Action.RETRO_ANSWER, str(poll)) in pressable
     assert any(action == Action.ACKNOWLEDGE for action, _ in pressable)
-    assert "target fill date" in hm_text
+    assert "revision 1 changed the timeline" in hm_text
     # Then the role with its health, then the scorecard ("no data yet" where there is none).
     assert "Your roles (1)" in hm_text and "Staff Data Engineer" in hm_text
     assert "you are the hiring manager" in hm_text and "of 60" in hm_text

@@ -73,8 +73,11 @@ def _owed(board: Dashboard) -> list[dict[str, Any]]:
     if board.acks.shown:
         blocks.append(header("Changes to acknowledge"))
         for ack in board.acks.shown:
-            topics = ", ".join(escape_mrkdwn(t) for t in ack.topics[:5]) or "the brief"
-            text = f"*{escape_mrkdwn(ack.role_title)}* — revision {ack.revision} changed {topics}."
+            topics = ", ".join(escape_mrkdwn(t) for t in ack.topics[:5]) or "brief"
+            text = (
+                f"*{escape_mrkdwn(ack.role_title)}* — revision {ack.revision} changed the "
+                f"{topics}; please acknowledge it."
+            )
             blocks.append(
                 {
                     **section(text),
