@@ -17,13 +17,22 @@ from bot.models import (
     CheckIn,
     CheckInParty,
     Commitment,
+    Obligation,
     Role,
 )
+from bot.sandbox.requests import block_action_payload
 from bot.services.obligations import sync_commitment_obligations
 from bot.slack.ids import Action
 from tests.clock import advance_clock_to
 from tests.harness import Tandem
-from tests.hiring_flow import add_candidate, log_interview, next_weekday, press, start_role
+from tests.hiring_flow import (
+    add_candidate,
+    dms_to,
+    log_interview,
+    next_weekday,
+    press,
+    start_role,
+)
 from tests.kickoff_flow import HM, PANEL, RECRUITER, STRANGER
 from tests.slack_requests import TEAM_ID
 from tests.summary_flow import answer, seed_poll
@@ -248,3 +257,56 @@ def test_a_roles_health_counts_overdue_items_per_side_and_the_signed_contract(
     assert "Overdue: recruiter side 0, HM side 1" in hm
     assert "Contract signed" in hm and "not signed" not in hm
     assert "Day 4 of 60" in hm
+
+
+def _press_in_home(tandem: Tandem, user: str, action: str, value: str) -> None:
+    """A button pressed in the Home tab: Slack sends the view, and no response_url."""
+    payload = block_action_payload(
+        user_id=user, action_id=action, value=value, view={"id": "V0HOME", "type": "home"}
+    )
+    del payload["response_url"]
+    assert tandem.interact(payload).status == 200
+
+
+def test_mark_done_in_the_home_tab_publishes_it_again_with_the_answer(tandem: Tandem) -> None:
+    _role_with_work(tandem)
+    value = next(v for a, v in buttons(open_home(tandem, RECRUITER)) if a == Action.MARK_DONE)
+    _press_in_home(tandem, RECRUITER, Action.MARK_DONE, value)
+
+    with tandem.database.sessions() as session:
+        obligation = session.get(Obligation, int(value))
+        assert obligation is not None and obligation.resolved_at is not None
+    home = tandem.standin.last("views.publish").params
+    assert home["user_id"] == RECRUITER
+    assert home["view"]["blocks"][0]["type"] == "context"  # the answer, on top
+    assert (Action.MARK_DONE.value, value) not in buttons(home["view"]["blocks"])
+    # No "unexpected problem" DM: the press had nothing to answer through but the tab.
+    assert dms_to(tandem, RECRUITER) == []
+
+
+def test_acknowledge_in_the_home_tab_is_recorded_without_an_error(tandem: Tandem) -> None:
+    role_id = start_role(tandem)
+    with tandem.database.sessions.begin() as session:
+        revision = session.scalars(
+            select(BriefRevision).where(BriefRevision.role_id == role_id)
+        ).one()
+        acknowledgement = Acknowledgement(
+            team_id=TEAM_ID,
+            role_id=role_id,
+            revision_id=revision.id,
+            requested_from=HM,
+            topics=["timeline"],
+            created_at=datetime.now(UTC),
+        )
+        session.add(acknowledgement)
+        session.flush()
+        ack_id = acknowledgement.id
+    assert (Action.ACKNOWLEDGE.value, str(ack_id)) in buttons(open_home(tandem, HM))
+    _press_in_home(tandem, HM, Action.ACKNOWLEDGE, str(ack_id))
+    _press_in_home(tandem, HM, Action.ACKNOWLEDGE, str(ack_id))  # a double click
+
+    with tandem.database.sessions() as session:
+        stored = session.get(Acknowledgement, ack_id)
+        assert stored is not None and stored.acknowledged_at is not None
+    assert not any("unexpected problem" in str(dm) for dm in dms_to(tandem, HM))
+    assert "Changes to acknowledge" not in str(open_home(tandem, HM))

@@ -146,11 +146,14 @@ def _scorecard(board: Dashboard) -> list[dict[str, Any]]:
     ]
 
 
-def dashboard_blocks(board: Dashboard) -> list[dict[str, Any]]:
-    """The Home tab: the welcome on a first visit, else what is owed, roles, scorecard."""
+def dashboard_blocks(board: Dashboard, *, notice: str = "") -> list[dict[str, Any]]:
+    """The Home tab: the welcome on a first visit, else what is owed, roles, scorecard;
+    ``notice`` (Tandem's answer to a button pressed in the tab) goes on top."""
+    top = [context(f":information_source: {escape_mrkdwn(notice[:500])}")] if notice else []
     if board.first_visit:
-        return home_blocks()
+        return [*top, *home_blocks()]
     blocks = [
+        *top,
         *_owed(board),
         divider(),
         *_roles(board),

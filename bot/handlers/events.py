@@ -19,11 +19,10 @@ from slack_bolt import App, BoltContext
 from slack_bolt.listener.builtins import TokenRevocationListeners
 from slack_sdk import WebClient
 
-from bot.blocks.home import dashboard_blocks
 from bot.clock import utcnow
 from bot.db import SessionFactory
+from bot.handlers.home import publish_home
 from bot.services.events import handle_once
-from bot.services.home import dashboard
 
 logger = logging.getLogger(__name__)
 
@@ -115,11 +114,7 @@ def handle_app_home_opened(
         return
 
     def publish() -> None:
-        board = dashboard(
-            sessions, team_id=str(context.team_id), user_id=event["user"], now=utcnow()
-        )
-        view = {"type": "home", "blocks": dashboard_blocks(board)}
-        client.views_publish(user_id=event["user"], view=view)
+        publish_home(client, sessions, team_id=str(context.team_id), user_id=event["user"])
 
     run_once(body, context, sessions, publish)
 
