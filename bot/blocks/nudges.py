@@ -163,27 +163,27 @@ def escalation_message(items: list[NudgeItem]) -> tuple[str, list[dict[str, Any]
     ]
 
 
-def home_items_blocks(items: list[NudgeItem], *, now: datetime) -> list[dict[str, Any]]:
-    """What the person owes, most urgent first, for the App Home (at most 30 shown)."""
+def home_items_blocks(
+    items: list[NudgeItem], *, now: datetime, more: int = 0, limit: int = 30
+) -> list[dict[str, Any]]:
+    """What the person owes, most urgent first, for the App Home (at most ``limit`` shown;
+    ``more`` others were left out by the caller): feedback with *Submit feedback*, anything
+    else with *Mark done* — the same buttons as the nudge DMs."""
     if not items:
         return [section(":white_check_mark: You owe nothing right now.")]
-    blocks: list[dict[str, Any]] = [header(f"What you owe ({len(items)})")]
-    for item in items[:30]:
+    blocks: list[dict[str, Any]] = [header(f"What you owe ({len(items) + more})")]
+    for item in items[:limit]:
         late = ":warning: *Overdue:* " if item.due_at <= now else ""
         line = f"{late}{_capital(_what(item))}\nDue {slack_datetime(item.due_at)}."
+        value = str(item.obligation_id)
         if item.obligation_kind == ObligationKind.FEEDBACK:
-            value = str(item.obligation_id)
-            blocks.append(
-                {
-                    "type": "section",
-                    "text": {"type": "mrkdwn", "text": line},
-                    "accessory": _button(
-                        "Submit feedback", Action.SUBMIT_FEEDBACK, value, "primary"
-                    ),
-                }
-            )
+            button = _button("Submit feedback", Action.SUBMIT_FEEDBACK, value, "primary")
         else:
-            blocks.append(section(line))
-    if len(items) > 30:
-        blocks.append(context(f"… and {len(items) - 30} more."))
+            button = _button("Mark done", Action.MARK_DONE, value, "primary")
+        blocks.append(
+            {"type": "section", "text": {"type": "mrkdwn", "text": line}, "accessory": button}
+        )
+    left = max(len(items) - limit, 0) + more
+    if left:
+        blocks.append(context(f"… and {left} more."))
     return blocks

@@ -42,8 +42,13 @@ TRIGGER_EXPIRED = (
 _TRIGGER_ERRORS = {"expired_trigger_id", "trigger_expired", "exchanged_trigger_id"}
 
 
-def tell(respond: Respond, text: str) -> None:
-    """An ephemeral answer to the person who pressed the button."""
+def tell(respond: Respond | None, text: str) -> None:
+    """An ephemeral answer to the person who pressed the button. A button in the Home tab
+    has no ``response_url`` (Bolt's ``respond`` would raise): nothing to answer through, so
+    it is logged, not raised — the person's change was made (see bot/handlers/home.py)."""
+    if respond is None or not getattr(respond, "response_url", None):
+        logger.info("no response_url to answer through: %s", text[:200])
+        return
     respond(text=text, response_type="ephemeral", replace_original=False)
 
 

@@ -19,11 +19,10 @@ from slack_bolt import App, BoltContext
 from slack_bolt.listener.builtins import TokenRevocationListeners
 from slack_sdk import WebClient
 
-from bot.blocks.help import home_blocks
 from bot.clock import utcnow
 from bot.db import SessionFactory
+from bot.handlers.home import publish_home
 from bot.services.events import handle_once
-from bot.services.home import open_items
 
 logger = logging.getLogger(__name__)
 
@@ -109,15 +108,13 @@ def handle_app_home_opened(
     client: WebClient,
     sessions: SessionFactory,
 ) -> None:
-    """Publish the person's Home tab when they open it: what they owe, then the welcome."""
+    """Publish the person's Home tab when they open it: what they owe today, the roles they
+    are on, their scorecard — or the welcome on a first visit."""
     if event.get("tab") != "home":
         return
 
     def publish() -> None:
-        now = utcnow()
-        items = open_items(sessions, team_id=str(context.team_id), user_id=event["user"], now=now)
-        view = {"type": "home", "blocks": home_blocks(items, now=now)}
-        client.views_publish(user_id=event["user"], view=view)
+        publish_home(client, sessions, team_id=str(context.team_id), user_id=event["user"])
 
     run_once(body, context, sessions, publish)
 
