@@ -281,6 +281,13 @@ def kenji_submits_late(demo: Demo) -> None:
     demo.submit(KENJI, {"recommendation": "strong_yes", "rating:0": "4", "rating:2": "3"})
 
 
+def hiring_manager_opens_home(demo: Demo) -> None:
+    """Hank's Home tab: what he owes today, his roles and their health, his scorecard."""
+    demo.read_as(HANK)
+    demo.wait_until(demo.day(9, HANK, "10:45"))
+    demo.open_home(HANK)
+
+
 def hiring_manager_changes_plan(demo: Demo) -> None:
     """The HM interviews and the panel each move a week later (still working days)."""
     demo.read_as(RITA)
@@ -578,6 +585,14 @@ STEPS: tuple[Step, ...] = (
         "working day: one post per role listing what is late and whose it is, mentioning "
         "them and the hiring manager, for everyone on the role to see.",
         escalation,
+    ),
+    Step(
+        "Hank opens his Home tab",
+        "App Home first lists what the person owes today — feedback with *Submit feedback*, "
+        "commitments with *Mark done*, check-ins awaiting their reply, open retros, changes to "
+        "acknowledge — then the roles they are on with days open against the target, overdue "
+        "items per side and whether the contract is signed, then their headline scorecard.",
+        hiring_manager_opens_home,
     ),
     Step(
         "Hank changes the hiring plan",
