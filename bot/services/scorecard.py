@@ -63,10 +63,6 @@ class ScorecardAnswer:
     blocks: list[dict[str, Any]] | None = None
 
 
-def _references(key: str) -> str | None:
-    return context_line(key)
-
-
 def _is_admin(session: Session, actor: Actor, now: datetime) -> bool:
     person = refresh_people(
         session, team_id=actor.team_id, user_ids=[actor.user_id], fetch=actor.fetch, now=now
@@ -292,7 +288,7 @@ def scorecard_command(
                 actor,
                 to=asked.role.channel_id or actor.user_id,
                 data=data,
-                comment=scorecard_text(view, _references),
+                comment=scorecard_text(view, context_line),
                 role_id=asked.role.id,
                 now=now,
             )
@@ -308,5 +304,5 @@ def scorecard_command(
             role_id=None,
             now=now,
         )
-        text_out, blocks = scorecard_blocks(view, _references)
+        text_out, blocks = scorecard_blocks(view, context_line)
         return ScorecardAnswer(f"{text_out} (the chart is in your DM with Tandem)", blocks)

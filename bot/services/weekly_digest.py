@@ -121,10 +121,10 @@ def _send(session: Session, person_id: int, *, now: datetime) -> int:
     if person is None or person.weekly_digest_due_at is None or person.weekly_digest_due_at > now:
         return 0
     was = person.weekly_digest_due_at
+    calendar = calendar_of(session, person.team_id, person.user_id)
     if person.is_deleted or person.is_bot:
-        _move(session, person, was, next_monday_morning(now, calendar_of_person(session, person)))
+        _move(session, person, was, next_monday_morning(now, calendar))
         return 0
-    calendar = calendar_of_person(session, person)
     window = next_delivery_time(now, calendar)
     if window > now:
         _move(session, person, was, window)
@@ -167,10 +167,6 @@ def _capacity(role: Role, user_id: str) -> str:
     if user_id == role.hiring_manager_id:
         return "hiring manager"
     return "recruiter" if user_id == role.recruiter_id else "interviewer"
-
-
-def calendar_of_person(session: Session, person: Person) -> WorkCalendar:
-    return calendar_of(session, person.team_id, person.user_id)
 
 
 def content_for(session: Session, person: Person, *, now: datetime) -> DigestContent:
