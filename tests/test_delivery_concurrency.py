@@ -128,5 +128,6 @@ def test_delivery_runs_in_parallel_across_channels_and_people(
     elapsed = time.monotonic() - started
     assert sent == 240
     # One after another this is 240 × 150 ms = 36 s; the workers share it across lanes.
-    assert elapsed < 10, f"240 messages took {elapsed:.1f} s"
+    # A behaviour, not a benchmark (bench/ has the figure): clearly not one lane at a time.
+    assert elapsed < 24, f"240 messages took {elapsed:.1f} s"
     _assert_once_in_order_and_paced(db, standin, queued)

@@ -124,7 +124,7 @@ def test_event_whose_handling_fails_is_answered_200_and_kept(
 
 
 def test_slow_event_is_acknowledged_before_its_work_finishes(tandem: Tandem) -> None:
-    tandem.standin.fail("views.publish", status=429, retry_after=4)
+    tandem.standin.fail("views.publish", status=429, retry_after=6)
     body = sr.event_envelope(_home_opened(), event_id="Ev0SLOW")
 
     started = time.monotonic()
@@ -132,6 +132,6 @@ def test_slow_event_is_acknowledged_before_its_work_finishes(tandem: Tandem) -> 
     answered_after = time.monotonic() - started
 
     assert reply.status == 200
-    assert answered_after < 1.0
+    assert answered_after < 3.0  # Slack's deadline; the work waits out a 6 s 429
     tandem.executor.wait_idle()
     assert len(tandem.standin.calls_to("views.publish")) == 2
