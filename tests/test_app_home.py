@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 from itertools import count
 from typing import Any
 
+import pytest
 from sqlalchemy import select
 
 from bot.models import (
@@ -238,9 +239,84 @@ def test_fifty_roles_stay_within_a_hundred_blocks(tandem: Tandem) -> None:
 
     blocks = open_home(tandem, RECRUITER)
     text = str(blocks)
-    assert "What you owe (50)" in text and "… and 35 more." in text
-    assert "Your roles (50)" in text and "… and 30 more." in text
+    assert "What you owe (50)" in text and "1–15 of 50 items owed." in text
+    assert "Your roles (50)" in text and "1–20 of 50 roles." in text
+    assert "Role 02" in text and "Role 25" not in text
     assert "Your scorecard" in text
+    assert (Action.HOME_PAGE.value, "items:1") in buttons(blocks)
+    assert (Action.HOME_PAGE.value, "roles:1") in buttons(blocks)
+
+    # *More* under the roles, twice: 21–40, then the last ten and a way back.
+    _press_in_home(tandem, RECRUITER, Action.HOME_PAGE, "roles:1")
+    second = _published(tandem, RECRUITER)
+    assert "21–40 of 50 roles." in str(second) and "Role 25" in str(second)
+    assert "1–15 of 50 items owed." in str(second)  # the other lists stay on their first page
+    _press_in_home(tandem, RECRUITER, Action.HOME_PAGE, "roles:2")
+    last = _published(tandem, RECRUITER)
+    assert "41–50 of 50 roles." in str(last) and "Role 50" in str(last)
+    assert (Action.HOME_PAGE.value, "roles:0") in buttons(last)  # *Back to the first*
+    assert (Action.HOME_PAGE.value, "roles:3") not in buttons(last)
+
+
+@pytest.mark.parametrize("value", ["roles:99", "secrets:1", "roles:-1", "roles:1e9", "", "x" * 900])
+def test_a_forged_page_value_shows_a_page_that_exists(tandem: Tandem, value: str) -> None:
+    _role_with_work(tandem)
+    open_home(tandem, RECRUITER)
+    _press_in_home(tandem, RECRUITER, Action.HOME_PAGE, value)
+    blocks = _published(tandem, RECRUITER)
+    assert "Your roles (1)" in str(blocks) and "What you owe" in str(blocks)
+    assert dms_to(tandem, RECRUITER) == []
+
+
+def test_the_home_tab_refreshes_after_the_persons_own_action(tandem: Tandem) -> None:
+    """Marking something done from a DM (not the tab) publishes the tab again — for a person
+    who has opened it; someone who never has gets no publish."""
+    _role_with_work(tandem)
+    value = next(v for a, v in buttons(open_home(tandem, RECRUITER)) if a == Action.MARK_DONE)
+    before = len(tandem.standin.calls_to("views.publish"))
+    said = press(tandem, RECRUITER, Action.MARK_DONE, value, channel_id="D0REC")
+    assert said is not None and "Marked done" in said
+    assert len(tandem.standin.calls_to("views.publish")) == before + 1
+    assert (Action.MARK_DONE.value, value) not in buttons(_published(tandem, RECRUITER))
+
+    # The HM never opened the tab: their own actions publish nothing.
+    hm_value = next(str(o.id) for o in _open_obligations(tandem, HM) if o.kind != "feedback")
+    publishes = len(tandem.standin.calls_to("views.publish"))
+    said = press(tandem, HM, Action.MARK_DONE, hm_value, channel_id="D0HM")
+    assert said is not None and "Marked done" in said
+    assert len(tandem.standin.calls_to("views.publish")) == publishes
+
+
+def test_a_rolled_back_action_publishes_nothing(tandem: Tandem) -> None:
+    """Marking done someone else's item is refused, and the refusal changes no tab."""
+    _role_with_work(tandem)
+    open_home(tandem, HM)
+    mine = next(str(o.id) for o in _open_obligations(tandem, RECRUITER) if o.kind != "feedback")
+    publishes = len(tandem.standin.calls_to("views.publish"))
+    press(tandem, HM, Action.MARK_DONE, mine, channel_id="D0HM")
+    assert len(tandem.standin.calls_to("views.publish")) == publishes
+    with tandem.database.sessions() as session:
+        obligation = session.get(Obligation, int(mine))
+        assert obligation is not None and obligation.resolved_at is None
+
+
+def _published(tandem: Tandem, user: str) -> list[dict[str, Any]]:
+    call = tandem.standin.last("views.publish")
+    assert call.params["user_id"] == user
+    blocks: list[dict[str, Any]] = call.params["view"]["blocks"]
+    assert len(blocks) <= 100
+    return blocks
+
+
+def _open_obligations(tandem: Tandem, owner: str) -> list[Obligation]:
+    with tandem.database.sessions() as session:
+        return list(
+            session.scalars(
+                select(Obligation)
+                .where(Obligation.owner_id == owner, Obligation.resolved_at.is_(None))
+                .order_by(Obligation.id)
+            )
+        )
 
 
 def test_a_roles_health_counts_overdue_items_per_side_and_the_signed_contract(

@@ -37,6 +37,7 @@ pytestmark = pytest.mark.xdist_group("demo")
 NOT_IN_THE_STORY = {
     Action.POST_AGAIN: "recovery after Slack refused a post; tests/test_kickoff.py covers it",
     Action.CANCEL_INTERVIEW: "the story keeps its interview; tests/test_nudge_ladder.py covers cancelling",
+    Action.HOME_PAGE: "the Home tab pages only past 15 items owed or 20 roles; tests/test_app_home.py covers it",
     "app_uninstalled": "uninstalling ends the story; tests/test_events.py covers it",
     "tokens_revoked": "uninstalling ends the story; tests/test_events.py covers it",
 }

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
-from bot.blocks.nudges import NudgeItem, home_items_blocks
 from bot.blocks.text import context, divider, escape_mrkdwn, header, section
 from bot.slack.ids import Command
 
@@ -94,14 +92,9 @@ def unknown_subcommand_blocks(text: str) -> list[dict[str, Any]]:
     return [section(f"I don't know `{shown}` — here is what I can do."), *help_blocks()]
 
 
-def home_blocks(
-    items: list[NudgeItem] | None = None, *, now: datetime | None = None
-) -> list[dict[str, Any]]:
-    """The App Home tab: what the person owes (most urgent first), then the welcome."""
-    owed = home_items_blocks(items, now=now) if items and now is not None else []
+def home_blocks() -> list[dict[str, Any]]:
+    """The welcome: the Home tab of a person on no role who owes nothing."""
     return [
-        *owed,
-        *([divider()] if owed else []),
         header("Welcome to Tandem"),
         section(
             "Tandem writes down the agreement between recruiter and hiring manager at kickoff, "

@@ -15,7 +15,7 @@ from bot.blocks.scorecard import figure_value
 from bot.blocks.text import context, divider, escape_mrkdwn, header, plain, section
 from bot.dates import plain_date, slack_datetime
 from bot.models.role import RoleStatus, Side
-from bot.services.home import MAX_ITEMS, Dashboard, RoleLine
+from bot.services.home import Capped, Dashboard, RoleLine
 from bot.slack.ids import Action, Command
 
 BLOCK_LIMIT = 100
@@ -32,16 +32,33 @@ def _button(text: str, action_id: str, value: str) -> dict[str, Any]:
     }
 
 
-def _more(count: int) -> list[dict[str, Any]]:
-    return [context(f"… and {count} more.")] if count else []
+def pager(section: str, listed: Capped[Any], noun: str) -> list[dict[str, Any]]:
+    """Under a list longer than a page: which of them are shown, and *More* (the next page)
+    or, on the last page, *Back to the first*."""
+    if not listed.more and not listed.page:
+        return []
+    first, last = listed.offset + 1, listed.offset + len(listed.shown)
+    step = ("More", listed.page + 1, "primary") if listed.more else ("Back to the first", 0, None)
+    label, page, style = step
+    button: dict[str, Any] = {
+        "type": "button",
+        "text": plain(label),
+        "action_id": Action.HOME_PAGE,
+        "value": f"{section}:{page}",
+    }
+    if style:
+        button["style"] = style
+    return [
+        context(f"{first}–{last} of {listed.total} {noun}."),
+        {"type": "actions", "block_id": f"home-page-{section}", "elements": [button]},
+    ]
 
 
 def _owed(board: Dashboard) -> list[dict[str, Any]]:
     blocks: list[dict[str, Any]] = []
     if board.items.shown:
-        blocks += home_items_blocks(
-            board.items.shown, now=board.now, more=board.items.more, limit=MAX_ITEMS
-        )
+        blocks += home_items_blocks(board.items.shown, now=board.now, total=board.items.total)
+        blocks += pager("items", board.items, "items owed")
     if board.checkins.shown:
         lines = [
             f"• *{escape_mrkdwn(c.role_title)}* — the check-in of week {escape_mrkdwn(c.week)}, "
@@ -51,7 +68,7 @@ def _owed(board: Dashboard) -> list[dict[str, Any]]:
         blocks += [
             header("Check-ins waiting for your reply"),
             section("\n".join(lines)),
-            *_more(board.checkins.more),
+            *pager("checkins", board.checkins, "check-ins"),
         ]
     if board.polls.shown:
         blocks.append(header("Retros open"))
@@ -69,7 +86,7 @@ def _owed(board: Dashboard) -> list[dict[str, Any]]:
                     ),
                 }
             )
-        blocks += _more(board.polls.more)
+        blocks += pager("polls", board.polls, "retros")
     if board.acks.shown:
         blocks.append(header("Changes to acknowledge"))
         for ack in board.acks.shown:
@@ -84,7 +101,7 @@ def _owed(board: Dashboard) -> list[dict[str, Any]]:
                     "accessory": _button("Acknowledge", Action.ACKNOWLEDGE, str(ack.ack_id)),
                 }
             )
-        blocks += _more(board.acks.more)
+        blocks += pager("acks", board.acks, "changes")
     if not blocks:
         blocks.append(section(":white_check_mark: You owe nothing right now."))
     return blocks
@@ -115,7 +132,7 @@ def role_line(line: RoleLine) -> str:
 
 
 def _roles(board: Dashboard) -> list[dict[str, Any]]:
-    total = len(board.roles.shown) + board.roles.more
+    total = board.roles.total
     if not total:
         return [
             header("Your roles"),
@@ -124,7 +141,7 @@ def _roles(board: Dashboard) -> list[dict[str, Any]]:
     return [
         header(f"Your roles ({total})"),
         *[section(role_line(line)) for line in board.roles.shown],
-        *_more(board.roles.more),
+        *pager("roles", board.roles, "roles"),
     ]
 
 

@@ -164,15 +164,15 @@ def escalation_message(items: list[NudgeItem]) -> tuple[str, list[dict[str, Any]
 
 
 def home_items_blocks(
-    items: list[NudgeItem], *, now: datetime, more: int = 0, limit: int = 30
+    items: list[NudgeItem], *, now: datetime, total: int | None = None
 ) -> list[dict[str, Any]]:
-    """What the person owes, most urgent first, for the App Home (at most ``limit`` shown;
-    ``more`` others were left out by the caller): feedback with *Submit feedback*, anything
-    else with *Mark done* — the same buttons as the nudge DMs."""
+    """What the person owes, most urgent first, for the App Home (one page of ``total``,
+    the caller pages them): feedback with *Submit feedback*, anything else with *Mark
+    done* — the same buttons as the nudge DMs."""
     if not items:
         return [section(":white_check_mark: You owe nothing right now.")]
-    blocks: list[dict[str, Any]] = [header(f"What you owe ({len(items) + more})")]
-    for item in items[:limit]:
+    blocks: list[dict[str, Any]] = [header(f"What you owe ({total or len(items)})")]
+    for item in items:
         late = ":warning: *Overdue:* " if item.due_at <= now else ""
         line = f"{late}{_capital(_what(item))}\nDue {slack_datetime(item.due_at)}."
         value = str(item.obligation_id)
@@ -183,7 +183,4 @@ def home_items_blocks(
         blocks.append(
             {"type": "section", "text": {"type": "mrkdwn", "text": line}, "accessory": button}
         )
-    left = max(len(items) - limit, 0) + more
-    if left:
-        blocks.append(context(f"… and {left} more."))
     return blocks

@@ -29,6 +29,7 @@ import time
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import AbstractContextManager, nullcontext
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 from slack_sdk import WebClient
@@ -210,12 +211,30 @@ class Deliverer:
             return False
         return self._work(claimed) if claimed is not None else False
 
+    def _rendered(self, claimed: Claimed) -> Claimed | Outcome:
+        """The row with the arguments its kind builds at send time (a Home tab's view)."""
+        hook = outbox_service.render_hook(claimed.kind)
+        if hook is None:
+            return claimed
+        try:
+            with self.sessions() as session:
+                args = hook(session, claimed.team_id, dict(claimed.args))
+        except Exception as exc:
+            logger.exception("outbox #%s: building its %s failed", claimed.id, claimed.method)
+            return Retry(f"render: {type(exc).__name__}: {exc}", in_doubt=False)
+        return replace(claimed, args=args)
+
     def _work(self, claimed: Claimed) -> bool:
         try:
             client = self._client(claimed.team_id, claimed.enterprise_id)
-            outcome: Outcome = (
-                Refused("workspace_not_installed") if client is None else deliver(client, claimed)
-            )
+            rendered = self._rendered(claimed)
+            outcome: Outcome
+            if client is None:
+                outcome = Refused("workspace_not_installed")
+            elif isinstance(rendered, Claimed):
+                outcome = deliver(client, rendered)
+            else:
+                outcome = rendered
             with self._writes, self.sessions.begin() as session:
                 return self._settle(session, claimed, outcome, utcnow())
         except Exception:

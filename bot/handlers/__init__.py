@@ -13,6 +13,7 @@ from bot.handlers import (
     feedback,
     focus_areas,
     followups,
+    home,
     interviews,
     kickoff,
     retro,
@@ -34,3 +35,4 @@ def register(app: App) -> None:
     action_items.register(app)
     focus_areas.register(app)
     events.register(app)
+    home.register(app)

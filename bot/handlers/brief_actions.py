@@ -21,6 +21,7 @@ from bot.handlers.common import (
     submitted_view,
     tell,
 )
+from bot.handlers.home import answer_presser
 from bot.services import brief_actions as service
 from bot.services.agreement import AgreeOutcome
 from bot.services.brief_actions import PostAgain
@@ -132,13 +133,15 @@ def handle_acknowledge(
             now=utcnow(),
         )
     except (BadPayload, RoleNotFound):
-        tell(respond, NOT_HERE)
+        answer_presser(body, context, respond, sessions, NOT_HERE)
         return
     except NotAllowed as exc:
-        tell(respond, str(exc))
+        answer_presser(body, context, respond, sessions, str(exc))
         return
     if not fresh:
-        tell(respond, "You have already acknowledged this change.")
+        answer_presser(
+            body, context, respond, sessions, "You have already acknowledged this change."
+        )
 
 
 def handle_post_again(

@@ -21,7 +21,7 @@ from slack_sdk import WebClient
 
 from bot.clock import utcnow
 from bot.db import SessionFactory
-from bot.handlers.home import publish_home
+from bot.services import home_refresh
 from bot.services.events import handle_once
 
 logger = logging.getLogger(__name__)
@@ -114,7 +114,13 @@ def handle_app_home_opened(
         return
 
     def publish() -> None:
-        publish_home(client, sessions, team_id=str(context.team_id), user_id=event["user"])
+        home_refresh.home_opened(
+            sessions,
+            team_id=str(context.team_id),
+            user_id=str(event["user"]),
+            now=utcnow(),
+            enterprise_id=context.enterprise_id,
+        )
 
     run_once(body, context, sessions, publish)
 

@@ -20,7 +20,7 @@ from bot.handlers.common import (
     submitted_view,
     tell,
 )
-from bot.handlers.home import from_home_tab, publish_home
+from bot.handlers.home import answer_presser
 from bot.services import feedback_cases
 from bot.services.actors import Actor
 from bot.services.errors import NotAllowed
@@ -156,14 +156,7 @@ def handle_mark_done(
         said = GONE
     except NotAllowed as exc:
         said = str(exc)
-    if from_home_tab(body):
-        # No response_url in the Home tab: the refreshed tab is the answer.
-        assert context.team_id is not None and context.user_id is not None
-        publish_home(
-            client, sessions, team_id=context.team_id, user_id=context.user_id, notice=said
-        )
-        return
-    tell(respond, said)
+    answer_presser(body, context, respond, sessions, said)
 
 
 def register(app: App) -> None:

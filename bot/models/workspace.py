@@ -70,3 +70,6 @@ class Person(Base):
     # their zone); None when they have not asked for it. The scheduler finds due digests
     # by this index instead of recomputing every person's Monday every minute.
     weekly_digest_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
+    # When the person last opened Tandem's Home tab: only then is it worth publishing it
+    # again after their own actions (a Home tab nobody has opened is drawn when it is).
+    home_opened_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -11,7 +11,7 @@ from typing import Any
 
 from bot.blocks.kickoff import plan_view, role_step_view
 from bot.db import SessionFactory
-from bot.services import access, agreement, brief_changes, brief_delivery
+from bot.services import access, agreement, brief_changes, brief_delivery, home_refresh
 from bot.services import drafts as draft_service
 from bot.services import roles as role_service
 from bot.services.actors import Actor, SubmittedView
@@ -124,6 +124,9 @@ def acknowledge(
         if fresh:
             brief_changes.queue_acknowledged(
                 session, role, acknowledgement, message=message, now=now
+            )
+            home_refresh.queue_refresh(
+                session, team_id=actor.team_id, user_id=actor.user_id, now=now
             )
         return fresh
 

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from bot.db import SessionFactory
 from bot.models import CheckIn, CheckInParty, CheckInReply, Participation, Role
-from bot.services import timeline
+from bot.services import home_refresh, timeline
 from bot.services.timeline import Event
 
 
@@ -122,6 +122,7 @@ def record_reply(
             on_time=now <= party.reply_due_at,
         )
         _settle_participation(session, checkin)
+        home_refresh.queue_refresh(session, team_id=checkin.team_id, user_id=user_id, now=now)
     return reply
 
 

@@ -28,7 +28,7 @@ from bot.models import (
     ObligationKind,
     Role,
 )
-from bot.services import access, focus_areas, reveals
+from bot.services import access, focus_areas, home_refresh, reveals
 from bot.services import feedback as feedback_service
 from bot.services import obligations as obligation_service
 from bot.services import roles as role_service
@@ -151,6 +151,7 @@ def submit_feedback(
             reveals.add_late_recommendation(
                 session, interview, feedback_service.feedback_row(session, obligation), now=now
             )
+        home_refresh.queue_refresh(session, team_id=actor.team_id, user_id=actor.user_id, now=now)
         return thanks_view(ctx.candidate_name, others, first)
 
 
@@ -210,4 +211,8 @@ def mark_done(sessions: SessionFactory, actor: Actor, obligation_id: int, *, now
                 commitment.state = (
                     CommitmentState.MET if now <= obligation.due_at else CommitmentState.MISSED
                 )
+        if done:
+            home_refresh.queue_refresh(
+                session, team_id=actor.team_id, user_id=actor.user_id, now=now
+            )
         return ":white_check_mark: Marked done." if done else "This was already done."

@@ -89,8 +89,20 @@ class RoleLine:
 
 @dataclass(frozen=True)
 class Capped(Generic[T]):
+    """One page of a list: ``shown`` from ``offset``, ``more`` left after it."""
+
     shown: list[T]
     more: int
+    page: int = 0
+    offset: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.offset + len(self.shown) + self.more
+
+
+# The lists of the Home tab, each paged on its own with a *More* button.
+SECTIONS = ("items", "checkins", "polls", "acks", "roles")
 
 
 @dataclass(frozen=True)
@@ -111,25 +123,23 @@ class Dashboard:
         return not owed and not self.roles.shown
 
 
-def _cap(rows: list[T], limit: int) -> Capped[T]:
-    return Capped(rows[:limit], max(len(rows) - limit, 0))
-
-
-def open_items(
-    sessions: SessionFactory, *, team_id: str, user_id: str, now: datetime
-) -> list[NudgeItem]:
-    """The person's open obligations as items, the earliest due (overdue ones) first."""
-    with sessions() as session:
-        return _items(session, team_id, user_id, now, limit=None)[0]
+def _cap(rows: list[T], limit: int, page: int = 0) -> Capped[T]:
+    """Page ``page`` of ``rows`` (the last page when ``page`` is past the end: a list that
+    shrank since the *More* button was drawn)."""
+    last = max((len(rows) - 1) // limit, 0)
+    page = min(max(page, 0), last)
+    offset = page * limit
+    return Capped(rows[offset : offset + limit], max(len(rows) - offset - limit, 0), page, offset)
 
 
 def _items(
-    session: Session, team_id: str, user_id: str, now: datetime, *, limit: int | None
-) -> tuple[list[NudgeItem], int]:
+    session: Session, team_id: str, user_id: str, now: datetime, *, limit: int | None, page: int = 0
+) -> Capped[NudgeItem]:
     owed = sorted(
         open_for(session, team_id=team_id, owner_id=user_id), key=lambda o: (o.due_at, o.id)
     )
-    shown = owed if limit is None else owed[:limit]
+    # Only the page shown is turned into items (each reads its role and candidate).
+    paged = _cap(owed, limit if limit is not None else max(len(owed), 1), page)
     items = [
         obligation_item(
             session,
@@ -138,9 +148,9 @@ def _items(
             kind=NudgeKind.OVERDUE if obligation.due_at <= now else NudgeKind.REMINDER,
             in_channel=False,
         )
-        for obligation in shown
+        for obligation in paged.shown
     ]
-    return items, len(owed) - len(shown)
+    return Capped(items, paged.more, paged.page, paged.offset)
 
 
 def _checkins(session: Session, team_id: str, user_id: str) -> list[CheckInLine]:
@@ -326,25 +336,46 @@ def _scorecard(
     return tuple(picked), period.label
 
 
-def dashboard(sessions: SessionFactory, *, team_id: str, user_id: str, now: datetime) -> Dashboard:
-    """Everything the person's Home tab shows, each list capped (see the MAX_ constants)."""
+def dashboard(
+    sessions: SessionFactory,
+    *,
+    team_id: str,
+    user_id: str,
+    now: datetime,
+    pages: dict[str, int] | None = None,
+) -> Dashboard:
+    """Everything the person's Home tab shows, in a read transaction of its own."""
     with sessions() as session:
-        items, more = _items(session, team_id, user_id, now, limit=MAX_ITEMS)
-        roles = _cap(_roles(session, team_id, user_id, now), MAX_ROLES)
-        checkins = _cap(_checkins(session, team_id, user_id), MAX_OTHERS)
-        polls = _cap(_polls(session, team_id, user_id, now), MAX_OTHERS)
-        acks = _cap(_acks(session, team_id, user_id), MAX_OTHERS)
-        if roles.shown or items:
-            scorecard, label = _scorecard(session, team_id, user_id, now)
-        else:
-            scorecard, label = (), ""
-        return Dashboard(
-            items=Capped(items, more),
-            checkins=checkins,
-            polls=polls,
-            acks=acks,
-            roles=roles,
-            scorecard=scorecard,
-            period_label=label,
-            now=now,
-        )
+        return dashboard_in(session, team_id=team_id, user_id=user_id, now=now, pages=pages)
+
+
+def dashboard_in(
+    session: Session,
+    *,
+    team_id: str,
+    user_id: str,
+    now: datetime,
+    pages: dict[str, int] | None = None,
+) -> Dashboard:
+    """Everything the person's Home tab shows, each list one page long (the MAX_ constants;
+    ``pages`` says which page of each list, the first by default)."""
+    page = {name: int((pages or {}).get(name, 0)) for name in SECTIONS}
+    items = _items(session, team_id, user_id, now, limit=MAX_ITEMS, page=page["items"])
+    roles = _cap(_roles(session, team_id, user_id, now), MAX_ROLES, page["roles"])
+    checkins = _cap(_checkins(session, team_id, user_id), MAX_OTHERS, page["checkins"])
+    polls = _cap(_polls(session, team_id, user_id, now), MAX_OTHERS, page["polls"])
+    acks = _cap(_acks(session, team_id, user_id), MAX_OTHERS, page["acks"])
+    if roles.shown or items.shown:
+        scorecard, label = _scorecard(session, team_id, user_id, now)
+    else:
+        scorecard, label = (), ""
+    return Dashboard(
+        items=items,
+        checkins=checkins,
+        polls=polls,
+        acks=acks,
+        roles=roles,
+        scorecard=scorecard,
+        period_label=label,
+        now=now,
+    )

@@ -36,7 +36,12 @@ INVITE = "conversations.invite"
 # Slack's three-step upload (files.getUploadURLExternal, the upload, files.completeUploadExternal)
 # as one row: slack_sdk's files_upload_v2. See :func:`upload_payload`.
 UPLOAD = "files.uploadV2"
-METHODS = frozenset({POST, UPDATE, PIN, CREATE_CHANNEL, INVITE, UPLOAD, "conversations.join"})
+# A person's Home tab. Its view is built when the row is sent (see :func:`renders`), so it
+# shows what is true then, not when the change that queued it committed.
+PUBLISH_VIEW = "views.publish"
+METHODS = frozenset(
+    {POST, UPDATE, PIN, CREATE_CHANNEL, INVITE, UPLOAD, PUBLISH_VIEW, "conversations.join"}
+)
 
 # Set on a session whose transaction wrote outbox rows: after its commit the web process
 # wakes its deliverer (``bot.delivery.poke_after_commit``).
@@ -48,6 +53,8 @@ SentHook = Callable[[Session, OutboxMessage], None]
 _HOOKS: dict[str, SentHook] = {}
 ParkedHook = Callable[[Session, OutboxMessage], bool]
 _PARKED_HOOKS: dict[str, ParkedHook] = {}
+RenderHook = Callable[[Session, str, dict[str, Any]], dict[str, Any]]
+_RENDER_HOOKS: dict[str, RenderHook] = {}
 
 
 def on_sent(kind: str) -> Callable[[SentHook], SentHook]:
@@ -86,6 +93,22 @@ def on_parked(kind: str) -> Callable[[ParkedHook], ParkedHook]:
 def run_parked_hook(session: Session, row: OutboxMessage) -> bool:
     hook = _PARKED_HOOKS.get(row.kind)
     return hook(session, row) if hook is not None else False
+
+
+def renders(kind: str) -> Callable[[RenderHook], RenderHook]:
+    """Register ``hook(session, team_id, payload) -> arguments``: a ``kind`` row's Web API
+    arguments are built from its payload by the deliverer, in a read session, just before
+    the call (a Home tab drawn from what is true when it is published)."""
+
+    def register(hook: RenderHook) -> RenderHook:
+        _RENDER_HOOKS[kind] = hook
+        return hook
+
+    return register
+
+
+def render_hook(kind: str) -> RenderHook | None:
+    return _RENDER_HOOKS.get(kind)
 
 
 def sent_parent(session: Session, team_id: str, key: str) -> OutboxMessage | None:
@@ -148,7 +171,7 @@ def enqueue(
     if channel is None and parent_key is not None:
         parent = sent_parent(session, team_id, parent_key)
         channel = parent.result_channel if parent is not None else None
-    if channel is None and parent_key is None and method != CREATE_CHANNEL:
+    if channel is None and parent_key is None and method not in (CREATE_CHANNEL, PUBLISH_VIEW):
         raise ValueError(f"{method} needs a channel (or a parent_key)")
     if unique_within is not None and method == POST and channel is not None:
         same = _same_post(session, team_id, channel, payload or {}, now - unique_within)

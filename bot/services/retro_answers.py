@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from bot.blocks.retro import ANONYMOUS_VALUE, WHAT_LIMIT, AnswerForm, answer_modal, saved_text
 from bot.db import SessionFactory
 from bot.models import RetroAnonymousAnswer, RetroAnswer, RetroPoll, Role
-from bot.services import access, retro_polls, retro_summary, timeline
+from bot.services import access, home_refresh, retro_polls, retro_summary, timeline
 from bot.services.actors import Actor, SubmittedView
 from bot.services.anonymity import answerer_hash
 from bot.services.errors import NotAllowed
@@ -256,6 +256,9 @@ def save_answer(
             session.flush()
             if not retro_summary.summarize_if_complete(session, poll, now=now):
                 retro_polls.queue_poll_update(session, role, poll, now=now)
+            home_refresh.queue_refresh(
+                session, team_id=actor.team_id, user_id=actor.user_id, now=now
+            )
             return saved_text(answer.anonymous, edited)
     except IntegrityError as exc:
         # The same person's other window saved first (a unique answer per poll held).

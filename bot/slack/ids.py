@@ -62,6 +62,8 @@ class Action(StrEnum):
     ADD_ACTION_ITEM = "retro-add-action-item"
     ACTION_ITEM_DONE = "action-item-done"
     QUALITY_CHECK = "quality-check-open"
+    # In the Home tab: another page of one of its lists (value ``"<list>:<page>"``).
+    HOME_PAGE = "home-page"
 
 
 class Suggestion(StrEnum):
