@@ -19,7 +19,8 @@ from sqlalchemy import Engine
 from bot import handlers
 from bot.config import Settings
 from bot.db import SessionFactory
-from bot.failures import one_line, quiet_logging
+from bot.failures import database_unreachable, one_line, quiet_logging
+from bot.handlers.events import retry_when_the_database_is_back
 from bot.manifest import bot_scopes
 from bot.models.slack_oauth import BOTS_TABLE, INSTALLATIONS_TABLE, OAUTH_STATES_TABLE
 from bot.slack.client import make_web_client
@@ -46,6 +47,10 @@ FAILED_AFTER_ACK = (
     "may not have happened. Check whether your change shows (in the role's channel or brief); "
     "if it does not, try again in a minute. If it keeps failing, tell whoever runs Tandem for "
     "your workspace: the problem is in Tandem's log."
+)
+DATABASE_AWAY = (
+    "Tandem cannot reach its database right now, so it did not do that and nothing was "
+    "changed. Please try again in a moment."
 )
 # Slack's ids (U…, T…, C…, E…) are short upper-case words; the columns keeping them are 32 wide.
 SLACK_ID = re.compile(r"[A-Z0-9]{2,32}")
@@ -288,22 +293,32 @@ def _error_handler(app: App) -> Any:
         if isinstance(error, BoltUnhandledRequestError):
             logger.warning("ignored %s: no listener for it", describe(body))
             return BoltResponse(status=200, body="") if response is not None else None
-        logger.error("%s failed: %s", describe(body), one_line(error))
+        outage = database_unreachable(error)
+        logger.error(
+            "%s failed%s: %s",
+            describe(body),
+            " (the database is unreachable)" if outage else "",
+            one_line(error),
+        )
         logger.debug("traceback of that failure", exc_info=error)
         kind = body.get("type")
         if kind == "event_callback":
-            # Kept for the retry-events job (bot.services.events); Slack gets its 200.
+            # Kept for the retry-events job (bot.services.events); Slack gets its 200. With
+            # the database away it could not be kept there: it is retried from memory.
+            if outage:
+                retry_when_the_database_is_back(body, context)
             return None if response is None else BoltResponse(status=200, body="")
         if response is None:
-            tell_privately(body, context, FAILED_AFTER_ACK)
+            tell_privately(body, context, DATABASE_AWAY if outage else FAILED_AFTER_ACK)
             return None
+        apology = DATABASE_AWAY if outage else SOMETHING_WENT_WRONG
         if kind == "view_submission":
             return BoltResponse(
                 status=200,
                 body=json.dumps(
                     {
                         "response_action": "update",
-                        "view": _message_modal("Tandem", SOMETHING_WENT_WRONG),
+                        "view": _message_modal("Tandem", apology),
                     }
                 ),
                 headers={"content-type": "application/json"},
@@ -311,14 +326,12 @@ def _error_handler(app: App) -> Any:
         if body.get("command"):
             return BoltResponse(
                 status=200,
-                body=json.dumps({"response_type": "ephemeral", "text": SOMETHING_WENT_WRONG}),
+                body=json.dumps({"response_type": "ephemeral", "text": apology}),
                 headers={"content-type": "application/json"},
             )
         if context.user_id:
             # Slack shows nothing of an ack to a button or shortcut; tell them after answering.
-            app.listener_runner.listener_executor.submit(
-                tell_privately, body, context, SOMETHING_WENT_WRONG
-            )
+            app.listener_runner.listener_executor.submit(tell_privately, body, context, apology)
         return BoltResponse(status=200, body="")
 
     return handle_error

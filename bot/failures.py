@@ -42,3 +42,22 @@ def _innermost_tandem_frame(exc: BaseException) -> str | None:
             start = len(parts) - 1 - parts[::-1].index("bot")
             found = f"{'/'.join(parts[start:])}:{frame.lineno}"
     return found
+
+
+def database_unreachable(exc: BaseException) -> bool:
+    """Whether ``exc`` says the database could not be reached or dropped the connection
+    (a restart, a network cut) — not a bug, not bad input: worth trying again in a moment."""
+    from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+
+    seen: BaseException | None = exc
+    for _ in range(5):  # the error may be wrapped by the code that met it
+        if isinstance(seen, DBAPIError) and (
+            seen.connection_invalidated or isinstance(seen, OperationalError | InterfaceError)
+        ):
+            text = str(seen.orig).lower()
+            # A locked SQLite file is contention, retried where it happens, not an outage.
+            return "database is locked" not in text
+        if seen is None:
+            break
+        seen = seen.__cause__ or seen.__context__
+    return False

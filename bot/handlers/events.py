@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import inspect
 import logging
+import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -21,6 +22,7 @@ from slack_sdk import WebClient
 
 from bot.clock import utcnow
 from bot.db import SessionFactory
+from bot.failures import database_unreachable, one_line
 from bot.services import home_refresh
 from bot.services.events import handle_once
 
@@ -85,6 +87,37 @@ def redeliver(body: dict[str, Any], client: WebClient, sessions: SessionFactory)
     )
     _call(listener, body, context, client, sessions)
     return True
+
+
+# An event whose handling met an unreachable database could not be stored for the
+# retry-events job either: it is retried from this process's memory, at these delays (about
+# ten minutes in all), until the database answers. Lost only if the process stops meanwhile.
+OUTAGE_RETRY_DELAYS = (2.0, 5.0, 10.0, 15.0, 30.0, 60.0, 60.0, 120.0, 120.0, 180.0)
+
+
+def retry_when_the_database_is_back(
+    body: dict[str, Any], context: BoltContext, attempt: int = 0
+) -> None:
+    """Handle ``body`` again after the next delay, in a daemon timer thread."""
+    client, sessions = context.client, context.get("sessions")
+    if attempt >= len(OUTAGE_RETRY_DELAYS) or client is None or sessions is None:
+        logger.error("event %s dropped: the database stayed unreachable", body.get("event_id"))
+        return
+
+    def again() -> None:
+        try:
+            redeliver(body, client, sessions)
+        except Exception as exc:
+            if not database_unreachable(exc):
+                logger.error("event %s failed on retry: %s", body.get("event_id"), one_line(exc))
+                return
+            retry_when_the_database_is_back(body, context, attempt + 1)
+            return
+        logger.info("event %s handled now that the database is back", body.get("event_id"))
+
+    timer = threading.Timer(OUTAGE_RETRY_DELAYS[attempt], again)
+    timer.daemon = True
+    timer.start()
 
 
 def run_once(body: dict[str, Any], context: BoltContext, sessions: SessionFactory, fn: Any) -> None:
