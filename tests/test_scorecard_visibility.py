@@ -379,6 +379,17 @@ def test_a_pair_refusal_does_not_say_whether_the_two_work_together(tandem: Tande
     assert tandem.standin.posted() == [] and _outbox(tandem) == 0
 
 
+def test_bad_arguments_get_the_same_usage_in_a_roles_channel_and_elsewhere(
+    tandem: Tandem,
+) -> None:
+    seed_workspace(tandem)
+    for text in ("fortnight", "2027-02-30..2027-03-01", "me team", "9999d"):
+        inside = ask(tandem, STRANGER, text, CHANNEL_A)
+        outside = ask(tandem, STRANGER, text, ELSEWHERE)
+        assert inside.answer == outside.answer and inside.answer.startswith("`/scorecard` takes")
+        assert inside.outbox_rows == outside.outbox_rows == 0
+
+
 def test_one_person_alone_is_no_view_of_them(tandem: Tandem) -> None:
     seed_workspace(tandem)
     said = ask(tandem, STRANGER, f"<@{HM}>", ELSEWHERE)

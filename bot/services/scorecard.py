@@ -4,7 +4,8 @@ Who sees what (product.md §5, issue 13 item 7: interview details and candidate 
 for people on the role; the workspace view aggregates only; another person's per-person
 figures only for the people on roles they share, and admins). "On a role" is
 :func:`bot.services.roles.is_on_role`: its recruiter, its HM, its current panel, or anyone
-it has asked for something; "admin" is Slack's ``is_admin``/``is_owner`` (``users.info``).
+it has ever asked for something (an interviewer of one interview); "admin" is Slack's
+``is_admin``/``is_owner`` (``users.info``; when Slack cannot be asked, not an admin).
 
 * **In a role's channel** (no scope word): only the people on that role and admins. The
   role's figures go *in the channel* — numbers in the text, the chart attached — so the
@@ -30,8 +31,13 @@ it has asked for something; "admin" is Slack's ``is_admin``/``is_owner`` (``user
 
 No argument changes who is asked about: the period and `export` are read before any rights
 are checked, and a refusal is the same text, with nothing queued, whatever the period.
-A request from another workspace never gets here (the app refuses it), and every query is
-filtered by the asker's own ``team_id`` anyway.
+A request from a workspace Tandem is not installed for is refused before it gets here; one
+from another installed workspace is answered about that workspace alone (every query
+filters by the asker's own ``team_id``).
+
+Aggregates are not anonymised further: a side with a single person (one recruiter in the
+whole workspace, say) or a period narrowed to a day can make an aggregate one person's
+figure in effect. No minimum count is applied.
 """
 
 from __future__ import annotations
