@@ -1,12 +1,43 @@
-"""`/scorecard`: one set of numbers both sides see.
+"""`/scorecard`: one set of numbers both sides see — to the people entitled to them.
 
-Where it is asked decides who sees it. In a role's channel the role's scorecard is posted in
-the channel — numbers in the text, the chart attached — so the recruiter and the HM see the
-same thing; it carries no per-person figures (a channel may hold people outside the role).
-`me`, `team` and a pair (`@hm @recruiter`) answer privately, with the chart sent to the
-asker's DM with Tandem (an ephemeral message cannot carry a file): `me` shows the person's
-own per-person figure; `team` aggregates only; a pair only to one of the two or an admin,
-and with both people's per-person figures (they share the roles).
+Who sees what (product.md §5, issue 13 item 7: interview details and candidate names only
+for people on the role; the workspace view aggregates only; another person's per-person
+figures only for the people on roles they share, and admins). "On a role" is
+:func:`bot.services.roles.is_on_role`: its recruiter, its HM, its current panel, or anyone
+it has ever asked for something (an interviewer of one interview); "admin" is Slack's
+``is_admin``/``is_owner`` (``users.info``; when Slack cannot be asked, not an admin).
+
+* **In a role's channel** (no scope word): only the people on that role and admins. The
+  role's figures go *in the channel* — numbers in the text, the chart attached — so the
+  recruiter and the HM see the same thing; they are role-level aggregates (per side, never
+  per person, no candidate, no interview) because a channel may hold people outside the
+  role. Anyone else gets :data:`NO_ROLE_HERE`, word for word what a channel with no role
+  gets, so the refusal does not even confirm that a role lives there, let alone its title.
+* **`me`**: anyone. The person's roles as recruiter or HM, and of the per-person figures
+  only their own (their feedback on any role, panel roles included).
+* **`team`**: anyone in the workspace. Aggregates over every role: no per-person figure, no
+  role title, no candidate, no interview, no mention of anyone.
+* **A pair** (`@hm @recruiter`): only one of the two people or an admin — checked before
+  the pair is even looked up, so :data:`PAIR_ONLY` says nothing about whether the two work
+  together. It shows the per-person figures of everyone owing feedback on the pair's roles:
+  each of the two is on all of those roles. Someone on only *one* of the pair's roles (a
+  panelist) is refused: the pair's figures span roles they do not share.
+* **`export`**: the CSV in the asker's DM, in the asker's own rights: exactly the figures
+  the same view shows, and the rows (who owed what, interview ids and times, never a
+  candidate's name) only of roles the asker is on — the channel's role, the pair's roles,
+  for `me` their own feedback and the contract commitments of their roles. `team export`
+  lists rows for admins only (an admin may export everything); for anyone else it is the
+  workspace's figures alone. A refused view is refused for export too.
+
+No argument changes who is asked about: the period and `export` are read before any rights
+are checked, and a refusal is the same text, with nothing queued, whatever the period.
+A request from a workspace Tandem is not installed for is refused before it gets here; one
+from another installed workspace is answered about that workspace alone (every query
+filters by the asker's own ``team_id``).
+
+Aggregates are not anonymised further: a side with a single person (one recruiter in the
+whole workspace, say) or a period narrowed to a day can make an aggregate one person's
+figure in effect. No minimum count is applied.
 """
 
 from __future__ import annotations
@@ -43,9 +74,11 @@ from bot.services.scorecard_metrics import (
 
 KIND_CHART = "scorecard-chart"
 KIND_EXPORT = "scorecard-export"
-NOT_A_ROLE_CHANNEL = (
-    "This channel is not a role's channel, so there is no role to show. Say `/scorecard me` "
-    "for yours, `/scorecard team` for the workspace, or run `/scorecard` in a role's channel."
+# One answer for "no role here" and "a role you are not on": nothing told apart.
+NO_ROLE_HERE = (
+    "There is no role's scorecard for you in this channel: in a role's channel, `/scorecard` "
+    "shows that role's figures to the people on it. Say `/scorecard me` for yours or "
+    "`/scorecard team` for the workspace."
 )
 PAIR_ONLY = "Only the two people of a pair, or a workspace admin, can see the pair's scorecard."
 NOT_A_PAIR = (
@@ -168,15 +201,16 @@ def _resolve(
             if channel_id
             else None
         )
-        if role is None:
-            return NOT_A_ROLE_CHANNEL
-        on_role = role_service.is_on_role(session, role, actor.user_id)
+        if role is None or not (
+            role_service.is_on_role(session, role, actor.user_id) or _is_admin(session, actor, now)
+        ):
+            return NO_ROLE_HERE
         return _Resolved(
             Scope.role(actor.team_id, role.id),
             role.title,
             "",
             per_person=False,
-            rows_allowed=on_role or _is_admin(session, actor, now),
+            rows_allowed=True,
             role=role,
         )
     if request.scope == Asked.ME:
