@@ -85,7 +85,6 @@ NOT_A_PAIR = (
     "Those two people have no role together as recruiter and hiring manager, so there is "
     "nothing to show yet."
 )
-EXPORT_LATER = "Export is not part of this Tandem version yet: here are the figures without it."
 
 
 @dataclass(frozen=True)
