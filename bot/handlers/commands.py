@@ -10,6 +10,7 @@ from slack_sdk import WebClient
 from bot.blocks.help import help_blocks, help_text, unknown_subcommand_blocks
 from bot.clock import utcnow
 from bot.db import SessionFactory
+from bot.handlers import forget
 from bot.services import scorecard, weekly_digest, work_settings, workspace_settings
 from bot.services.actors import Actor
 from bot.slack.ids import Command
@@ -40,6 +41,11 @@ def handle_tandem_command(
     text = (command.get("text") or "").strip()
     words = text.split(maxsplit=1)
     subcommand = words[0].lower() if words else ""
+    if subcommand == forget.SUBCOMMAND:
+        # Rights may need users.info (admins, at most 10 minutes old): ack first.
+        ack()
+        forget.open_picker(command, client, context, respond, sessions)
+        return
     if subcommand == "quiet":
         # May look the person up (time zone, admin flag): ack first, answer after.
         ack()
@@ -101,3 +107,5 @@ def handle_scorecard_command(
 def register(app: App) -> None:
     app.command(Command.TANDEM)(handle_tandem_command)
     app.command(Command.SCORECARD)(handle_scorecard_command)
+    # The subcommand's modals and picker live beside it (bot/handlers/forget.py).
+    forget.register(app)

@@ -30,6 +30,9 @@ class Callback(StrEnum):
     SURVEY_SCORE = "candidate-survey"
     FOCUS_AREAS = "interview-focus"
     PANEL_FOCUS = "panel-focus"
+    # ``/tandem forget-candidate``: pick the candidate, then confirm the erasure.
+    FORGET_PICK = "forget-candidate-pick"
+    FORGET_CONFIRM = "forget-candidate-confirm"
 
 
 class Action(StrEnum):
@@ -71,6 +74,8 @@ class Suggestion(StrEnum):
     ``block_suggestion`` request to the interactivity URL as the person types)."""
 
     CANDIDATE = "candidate-search"
+    # ``/tandem forget-candidate``'s picker: the candidates the person may erase, any role.
+    FORGET_CANDIDATE = "forget-candidate-search"
 
 
 class Field(StrEnum):
