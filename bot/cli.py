@@ -108,6 +108,47 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_export(args: argparse.Namespace) -> int:
+    """``tandem export --team T… [--out FILE]``: the workspace's data as JSON (for its admin;
+    see bot/services/workspace_export.py for what is left out). A file is written whole or
+    not at all: it appears under its name only once the export is complete."""
+    import os
+    import tempfile
+
+    from bot.clock import utcnow
+    from bot.runtime import Database
+    from bot.services.workspace_export import NothingToExport, write_export
+
+    database = Database.open(load_database_settings())
+    try:
+        with database.sessions() as session:
+            if args.out is None:
+                counts = write_export(session, args.team, sys.stdout, now=utcnow())
+            else:
+                target = Path(args.out)
+                handle, partial = tempfile.mkstemp(
+                    dir=target.parent, prefix=f".{target.name}.", suffix=".partial"
+                )
+                try:
+                    with os.fdopen(handle, "w", encoding="utf-8") as out:
+                        counts = write_export(session, args.team, out, now=utcnow())
+                    os.replace(partial, target)
+                finally:
+                    if os.path.exists(partial):
+                        os.unlink(partial)
+    except NothingToExport:
+        print(f"tandem export: Tandem holds no data of workspace {args.team}", file=sys.stderr)
+        return 1
+    finally:
+        database.engine.dispose()
+    print(
+        f"exported {sum(counts.values())} rows of {args.team} from "
+        f"{sum(1 for c in counts.values() if c)} tables",
+        file=sys.stderr,
+    )
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="tandem",
@@ -155,6 +196,14 @@ def build_parser() -> argparse.ArgumentParser:
     demo.set_defaults(handler=_cmd_demo, needs_settings=False, log_level="WARNING")
 
     outbox_cli.add_commands(commands)
+
+    export = commands.add_parser(
+        "export",
+        help="write one workspace's data as JSON (tokens left out), for its admin",
+    )
+    export.add_argument("--team", required=True, metavar="T", help="the workspace's team id")
+    export.add_argument("--out", type=Path, metavar="FILE", help="write here (default stdout)")
+    export.set_defaults(handler=_cmd_export, needs_settings=False, log_level="WARNING")
 
     manifest = commands.add_parser("manifest", help="print the Slack app manifest")
     manifest.add_argument("--url", help="public base URL, e.g. https://tandem.example.org")
