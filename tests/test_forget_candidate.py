@@ -23,6 +23,7 @@ from bot.models import (
     TimelineEntry,
 )
 from bot.services import forget_candidate as forget_service
+from bot.services import outbox
 from bot.services.actors import Actor, SubmittedView
 from bot.services.errors import NotAllowed
 from bot.services.scorecard_metrics import Scope, by_key, figures, period_days
@@ -38,7 +39,7 @@ from tests.hiring_flow import (
     run_jobs,
     start_role,
 )
-from tests.kickoff_flow import ADMIN, HM, PANEL, RECRUITER, STRANGER
+from tests.kickoff_flow import ADMIN, HM, PANEL, RECRUITER, STRANGER, only_role
 from tests.modals import metadata, opened_view, submit
 from tests.test_nudge_ladder import INTERVIEWER, MONDAY, at
 
@@ -184,6 +185,18 @@ def test_the_recruiter_erases_the_candidate_everywhere_and_the_scorecard_keeps_i
     assert any(m["channel"].startswith("C") for m in named)  # in the role's channel too
     before = _figures(tandem, ids["role"])
     assert before[1]["feedback_turnaround_working_days"][1] == 1  # the feedback counts
+    # A message still waiting in the outbox (due in an hour) leaves without the name.
+    with tandem.database.sessions.begin() as session:
+        waiting = outbox.enqueue(
+            session,
+            team_id=sr.TEAM_ID,
+            kind="test-note",
+            method=outbox.POST,
+            channel=only_role(tandem).channel_id,
+            payload={"text": f"A word about {NAME}", "blocks": []},
+            now=datetime.now(UTC),
+            not_before=datetime.now(UTC) + timedelta(hours=1),
+        ).id
 
     confirmation = _confirmation(tandem, RECRUITER, ids["jane"])
     said = json.dumps(confirmation["blocks"])
@@ -197,6 +210,12 @@ def test_the_recruiter_erases_the_candidate_everywhere_and_the_scorecard_keeps_i
     assert "Erased" in json.dumps(reply.json["view"])
     assert NAME not in json.dumps(reply.json["view"])
     tandem.deliver()
+
+    advance_clock_to(datetime.now(UTC) + timedelta(hours=2))
+    tandem.deliver()
+    [late] = [m for m in tandem.standin.posted() if m["text"].startswith("A word about")]
+    assert late["text"] == f"A word about Candidate #{ids['jane']}" and not late.get("edited")
+    assert waiting
 
     # Slack shows the name (or, in channels, the initials) nowhere any more.
     assert _messages_naming(tandem, NAME, INITIALS, LINK) == []
