@@ -104,16 +104,16 @@ def _erasable(
     session: Session, actor: Actor, candidate_id: int | None, now: datetime
 ) -> Candidate | None:
     """The candidate, if the actor may erase it; None otherwise — alike for a candidate
-    that does not exist, is in another workspace, or is not theirs."""
+    that does not exist, is in another workspace, or is not theirs (anyone but the role's
+    recruiter is looked up as an admin either way, so not even the time taken differs)."""
     candidate = session.get(Candidate, candidate_id) if candidate_id is not None else None
-    if candidate is None or candidate.team_id != actor.team_id:
-        return None
-    role = session.get(Role, candidate.role_id)
-    if role is None or role.team_id != actor.team_id:
-        return None
-    if role.recruiter_id == actor.user_id or _is_fresh_admin(session, actor, now):
+    role = session.get(Role, candidate.role_id) if candidate is not None else None
+    if candidate is None or role is None or {candidate.team_id, role.team_id} != {actor.team_id}:
+        candidate, role = None, None
+    if role is not None and role.recruiter_id == actor.user_id:
         return candidate
-    return None
+    admin = _is_fresh_admin(session, actor, now)
+    return candidate if admin else None
 
 
 def _scope(actor: Actor, *, admin: bool) -> Any:
