@@ -8,12 +8,14 @@ the candidate (the same for a candidate that does not exist), and nothing change
 from __future__ import annotations
 
 import json
+import threading
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 from sqlalchemy import func, select
 
+from bot.blocks.forget_candidate import done_text
 from bot.models import (
     Candidate,
     Feedback,
@@ -385,6 +387,62 @@ def test_anyone_else_is_refused_the_same_way_whether_the_candidate_exists_or_not
     assert NAME not in json.dumps([c.params for c in tandem.standin.calls_to("response_url")])
 
 
+def _slack_user(tandem: Tandem) -> Any:
+    """``users.info`` answered from the stand-in's people (as the app's lookup would)."""
+
+    def fetch(user_id: str) -> dict[str, Any] | None:
+        user = tandem.standin.users.get(user_id)
+        if user is None:
+            return None
+        return {"id": user.id, "tz": user.tz, "is_admin": user.is_admin}
+
+    return fetch
+
+
 def _admin(user_id: str) -> dict[str, Any]:
     """Slack's ``users.info`` in the other workspace: an admin there."""
     return {"id": user_id, "tz": "UTC", "is_admin": True}
+
+
+def test_two_confirmations_at_the_same_moment_erase_once(tandem: Tandem) -> None:
+    """The recruiter and an admin confirm at once (two threads, two views): one erasure,
+    one set of edits, one timeline entry; the other is told it was already done."""
+    ids = _scene(tandem)
+    named = len(_messages_naming(tandem, NAME, INITIALS))
+    now = datetime.now(UTC)
+    start = threading.Barrier(2)
+    answers: list[str] = []
+
+    def confirm(user: str) -> None:
+        actor = Actor(team_id=sr.TEAM_ID, user_id=user, fetch=_slack_user(tandem))
+        start.wait(timeout=10)
+        answers.append(
+            forget_service.forget(
+                tandem.database.sessions,
+                actor,
+                SubmittedView(f"V0RACE{user}", Callback.FORGET_CONFIRM),
+                candidate_id=ids["jane"],
+                now=now,
+            )
+        )
+
+    threads = [threading.Thread(target=confirm, args=(u,)) for u in (RECRUITER, ADMIN)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert sorted(answers) == sorted([forget_service.ALREADY_ERASED, done_text(ids["jane"])])
+    with tandem.database.sessions() as session:
+        erased = session.scalar(
+            select(func.count())
+            .select_from(TimelineEntry)
+            .where(TimelineEntry.kind == forget_service.ERASED_EVENT)
+        )
+        edits = session.scalar(
+            select(func.count())
+            .select_from(OutboxMessage)
+            .where(OutboxMessage.kind == forget_service.EDIT_KIND)
+        )
+    assert (erased, edits) == (1, named)
+    tandem.deliver()
+    assert _messages_naming(tandem, NAME, INITIALS) == []
