@@ -17,11 +17,15 @@ from sqlalchemy import func, select
 
 from bot.blocks.forget_candidate import done_text
 from bot.models import (
+    ActionItem,
     Candidate,
+    CheckIn,
+    CheckInReply,
     Feedback,
     OutboxMessage,
     OutboxState,
     Person,
+    ProcessedEvent,
     TimelineEntry,
 )
 from bot.services import forget_candidate as forget_service
@@ -285,17 +289,66 @@ def test_a_workspace_admin_may_erase_a_candidate_of_any_role_while_slack_says_so
         person = session.scalars(select(Person).where(Person.user_id == ADMIN)).one()
         assert person.is_admin is False  # Slack's answer is kept
 
+    typed = _typed_about(tandem, ids["role"])
     tandem.standin.users[ADMIN].is_admin = True
     advance_clock_to(datetime.now(UTC) + timedelta(minutes=11))
     confirmation = _confirmation(tandem, ADMIN, ids["jane"])
     assert submit(tandem, confirmation, user=ADMIN).json["response_action"] == "update"
     tandem.deliver()
     assert _messages_naming(tandem, NAME, INITIALS) == []
+    placeholder = f"Candidate #{ids['jane']}"
+    with tandem.database.sessions() as session:
+        reply = session.get(CheckInReply, typed["reply"])
+        item = session.get(ActionItem, typed["item"])
+        event = session.get(ProcessedEvent, typed["event"])
+        assert reply is not None and item is not None and event is not None
+        assert reply.text == f"{placeholder} accepted the call; Johnny Roe too"
+        assert item.text == f"Ask {placeholder}'s referrer sooner"
+        assert event.payload == {"event": {"text": f"{placeholder} accepted the call"}}
     with tandem.database.sessions() as session:
         entry = session.scalars(
             select(TimelineEntry).where(TimelineEntry.kind == forget_service.ERASED_EVENT)
         ).one()
         assert entry.actor_id == ADMIN
+
+
+def _typed_about(tandem: Tandem, role_id: int) -> dict[str, Any]:
+    """What people typed about the role naming the candidate: a check-in reply, a retro
+    action item, an event delivery kept for a retry (rows written as their services would)."""
+    now = datetime.now(UTC)
+    with tandem.database.sessions.begin() as session:
+        checkin = CheckIn(team_id=sr.TEAM_ID, role_id=role_id, week="2099-W01", scheduled_for=now)
+        session.add(checkin)
+        session.flush()
+        reply = CheckInReply(
+            team_id=sr.TEAM_ID,
+            checkin_id=checkin.id,
+            user_id=HM,
+            ts="1.000001",
+            text=f"{NAME} accepted the call; Johnny Roe too",
+            from_party=True,
+            posted_at=now,
+        )
+        item = ActionItem(
+            team_id=sr.TEAM_ID,
+            role_id=role_id,
+            recruiter_id=RECRUITER,
+            hiring_manager_id=HM,
+            text=f"Ask {NAME}'s referrer sooner",
+            owner_id=RECRUITER,
+            created_by=RECRUITER,
+            created_at=now,
+        )
+        event = ProcessedEvent(
+            event_id="Ev0TYPED",
+            team_id=sr.TEAM_ID,
+            event_type="message",
+            claimed_at=now,
+            payload={"event": {"text": f"{NAME} accepted the call"}},
+        )
+        session.add_all([reply, item, event])
+        session.flush()
+        return {"reply": reply.id, "item": item.id, "event": event.event_id}
 
 
 def test_a_double_click_and_a_second_confirmation_change_nothing_more(tandem: Tandem) -> None:

@@ -46,6 +46,7 @@ from bot.models import (
     Feedback,
     OutboxMessage,
     OutboxState,
+    ProcessedEvent,
     RetroAnonymousAnswer,
     RetroAnswer,
     RetroPoll,
@@ -382,8 +383,8 @@ def confirm_view(
 
 
 def _scrub_text_rows(session: Session, candidate: Candidate, patterns: _Patterns) -> None:
-    """The name in what people typed about the role: check-in replies, retro answers,
-    action items, and in the role's timeline."""
+    """The name in what people typed about the role — check-in replies, retro answers,
+    action items, an event delivery kept for a retry — and in the role's timeline."""
     pattern = patterns.name
     if pattern is None:
         return
@@ -406,6 +407,15 @@ def _scrub_text_rows(session: Session, candidate: Candidate, patterns: _Patterns
         select(ActionItem).where(ActionItem.team_id == team, ActionItem.role_id == role)
     ):
         item.text = patterns.scrub(item.text, pattern)[:300]
+    # An Events API delivery waiting for a retry keeps its body (a thread reply's text).
+    for event in session.scalars(
+        select(ProcessedEvent).where(
+            ProcessedEvent.team_id == team, ProcessedEvent.payload.is_not(None)
+        )
+    ):
+        payload = patterns.scrub(event.payload, pattern)
+        if payload != event.payload:
+            event.payload = payload
     for entry in session.scalars(
         select(TimelineEntry).where(TimelineEntry.team_id == team, TimelineEntry.role_id == role)
     ):
