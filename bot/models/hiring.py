@@ -6,7 +6,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.models.base import Base, UTCDateTime
@@ -64,6 +64,11 @@ class StageChange(Base):
 
 class Interview(Base):
     __tablename__ = "interviews"
+    # The scorecard counts a team's interviews held in a period (candidates interviewed):
+    # covering, so the index alone answers it, without reading each row.
+    __table_args__ = (
+        Index("ix_interviews_team_ends", "team_id", "ends_at", "cancelled_at", "candidate_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     team_id: Mapped[str] = mapped_column(String(32), index=True)
@@ -97,7 +102,22 @@ class Obligation(Base):
     these; resolving one stops its ladder."""
 
     __tablename__ = "obligations"
-    __table_args__ = (UniqueConstraint("team_id", "kind", "subject_key"),)
+    __table_args__ = (
+        UniqueConstraint("team_id", "kind", "subject_key"),
+        # The scorecard judges a team's obligations of a kind due in a period (feedback on
+        # time, contract kept, the chart's trend): covering — the verdict's and the side's
+        # columns included — so the index alone answers them, in due order.
+        Index(
+            "ix_obligations_team_kind_due",
+            "team_id",
+            "kind",
+            "due_at",
+            "owner_id",
+            "role_id",
+            "resolved_at",
+            "cancelled_at",
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     team_id: Mapped[str] = mapped_column(String(32))

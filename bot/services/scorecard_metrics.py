@@ -350,7 +350,12 @@ def _weekdays_before(day: ColumnElement[int]) -> ColumnElement[int]:
 
 def _working_days(start: ColumnElement[datetime], end: ColumnElement[datetime]) -> Any:
     """Weekdays in ``[start's UTC date, end's UTC date)``, never negative."""
-    days = _weekdays_before(utc_day(end)) - _weekdays_before(utc_day(start))
+    return _working_days_between(utc_day(start), utc_day(end))
+
+
+def _working_days_between(start_day: Any, end_day: Any) -> Any:
+    """Weekdays in ``[start_day, end_day)`` for two day numbers, never negative."""
+    days = _weekdays_before(end_day) - _weekdays_before(start_day)
     return case((days < 0, 0), else_=days)
 
 
@@ -392,15 +397,15 @@ def _side(*, commitments: bool = True) -> Any:
     return func.coalesce(Commitment.owner_side, by_owner) if commitments else by_owner
 
 
-def _positions(values: Any, *, grouped: bool) -> Any:
+def _positions(values: Any, *, grouped: bool, weighted: bool = False) -> Any:
     """The values as a histogram — one row per distinct value (per group), with how many
     rows have it and how many have it or less — so that finding a median sorts a few dozen
-    distinct day counts, not every row (``count`` and running ``sum`` windows)."""
+    distinct day counts, not every row (``count`` and running ``sum`` windows). Weighted
+    values (a ``w`` column) each stand for ``w`` rows."""
     columns = [values.c.g] if grouped else []
+    how_many = func.sum(values.c.w) if weighted else func.count()
     histogram = (
-        select(*columns, values.c.v, func.count().label("c"))
-        .group_by(*columns, values.c.v)
-        .subquery()
+        select(*columns, values.c.v, how_many.label("c")).group_by(*columns, values.c.v).subquery()
     )
     partition = {"partition_by": histogram.c.g} if grouped else {}
     return select(
@@ -435,15 +440,19 @@ def _median_of(twice: Any, count: Any) -> tuple[float | None, int]:
     return (None, 0) if not count else (int(twice) / 2, int(count))
 
 
-def _median(session: Session, values: Select[Any]) -> tuple[float | None, int]:
-    """The median of a one-column integer query, and how many values it has.
+def _median(
+    session: Session, values: Select[Any], *, weighted: bool = False
+) -> tuple[float | None, int]:
+    """The median of a one-column integer query, and how many values it has; ``weighted``:
+    a ``(value, how many rows have it)`` query instead.
 
     Computed on both databases by the same SQL (no ``percentile_cont``, PostgreSQL only):
     only the one histogram row or two that hold the middle positions are summed, and the
     median is halved in Python from that integer sum, so both give exactly the same figure.
     """
     inner = values.subquery()
-    ranked = _positions(select(inner.c[0].label("v")).subquery(), grouped=False)
+    columns = [inner.c[0].label("v")] + ([inner.c[1].label("w")] if weighted else [])
+    ranked = _positions(select(*columns).subquery(), grouped=False, weighted=weighted)
     twice, count, middle = _median_parts(ranked)
     return _median_of(*session.execute(select(twice, count).where(middle)).one())
 
@@ -680,9 +689,15 @@ def _in_period_due(period: Period, now: datetime) -> ColumnElement[bool]:
 def feedback_turnaround(session: Session, scope: Scope, period: Period, *, now: datetime) -> Figure:
     """Median working days (weekdays, UTC dates) from an interview's end to each feedback's
     first submission, over feedback first submitted in the period (interviews not
-    cancelled)."""
-    values = (
-        select(_working_days(Interview.ends_at, Feedback.submitted_at))
+    cancelled).
+
+    The feedback is first counted by (interview end day, submission day) — two day numbers
+    per row, one sort — and the working days are computed once per pair of days: SQLite
+    does not share a repeated expression, and the weekday arithmetic repeated per row was
+    most of this figure's time on a big workspace."""
+    ended, submitted = utc_day(Interview.ends_at), utc_day(Feedback.submitted_at)
+    pairs = (
+        select(ended.label("ended"), submitted.label("submitted"), func.count().label("n"))
         .select_from(Feedback)
         .join(Interview, Interview.id == Feedback.interview_id)
         .where(
@@ -693,12 +708,15 @@ def feedback_turnaround(session: Session, scope: Scope, period: Period, *, now: 
             Feedback.submitted_at.is_not(None),
             _in_period(Feedback.submitted_at, period, now),
         )
+        .group_by(ended, submitted)
+        .subquery()
     )
+    values = select(_working_days_between(pairs.c.ended, pairs.c.submitted), pairs.c.n)
     return _figure(
         "feedback_turnaround_working_days",
         "Feedback turnaround",
         "working days",
-        _median(session, values),
+        _median(session, values, weighted=True),
     )
 
 
