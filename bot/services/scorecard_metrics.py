@@ -321,8 +321,10 @@ class month_number(FunctionElement[int]):
 @compiles(utc_month, "sqlite")
 @compiles(month_number, "sqlite")
 def _month_sqlite(element: FunctionElement[Any], compiler: SQLCompiler, **kw: Any) -> str:
+    # SQLite keeps timestamps (naive UTC) and dates as 'YYYY-MM-DD…' text: the year and the
+    # month are read from their places, without parsing the whole value twice (strftime).
     arg = _argument(element, compiler, **kw)
-    return f"(CAST(strftime('%Y', {arg}) AS INTEGER) * 12 + CAST(strftime('%m', {arg}) AS INTEGER) - 1)"
+    return f"(CAST(substr({arg}, 1, 4) AS INTEGER) * 12 + CAST(substr({arg}, 6, 2) AS INTEGER) - 1)"
 
 
 def _month_postgresql(arg: str) -> str:
@@ -623,17 +625,47 @@ def feedback_on_time(
     side, then per person (sorted by user id). A person scope's per-person figure for that
     person covers all their own feedback, on any role of the workspace.
 
-    One query grouped by owner and side (and, for a person, whether the role is theirs):
-    the figures are sums of those few aggregate rows, one per person and side.
+    One query: the verdicts are first summed per owner and role — in the order of the
+    ``(team, kind, owner, role, …)`` index, so without a sort of every obligation — and only
+    those few rows are joined to their role for the side, then grouped by owner and side
+    (and, for a person, whether the role is theirs): the figures are sums of those
+    aggregate rows, one per person and side.
     """
-    side = _side(commitments=False)
-    columns: list[Any] = [Obligation.owner_id, side]
+    verdict = _verdict(Obligation, now)
     if scope.kind == "person":
-        theirs = Obligation.role_id.in_(scope_roles(scope))
-        columns.append(case((theirs, 1), else_=0))
-        whose = or_(theirs, Obligation.owner_id == scope.user_id)
+        whose = or_(
+            Obligation.role_id.in_(scope_roles(scope)), Obligation.owner_id == scope.user_id
+        )
     else:
         whose = _in_scope(Obligation.role_id, scope)
+    per_role = (
+        select(
+            Obligation.owner_id,
+            Obligation.role_id,
+            func.count(verdict).label("judged"),
+            func.sum(verdict).label("kept"),
+        )
+        .where(
+            Obligation.team_id == scope.team_id,
+            Obligation.kind == ObligationKind.FEEDBACK,
+            _in_period_due(period, now),
+            whose,
+        )
+        .group_by(Obligation.owner_id, Obligation.role_id)
+        .subquery()
+    )
+    side = case(
+        (per_role.c.owner_id == Role.recruiter_id, literal(Side.RECRUITER.value)),
+        else_=literal(Side.HIRING_MANAGER.value),
+    )
+    columns: list[Any] = [per_role.c.owner_id, side]
+    if scope.kind == "person":
+        columns.append(case((per_role.c.role_id.in_(scope_roles(scope)), 1), else_=0))
+    grouped = (
+        select(*columns, func.sum(per_role.c.judged), func.sum(per_role.c.kept))
+        .join(Role, Role.id == per_role.c.role_id)
+        .group_by(*columns)
+    )
     # (judged, kept) summed by what each figure is about: everything, a side, a person.
     sums: dict[tuple[str, str], tuple[int, int]] = {}
 
@@ -641,11 +673,7 @@ def feedback_on_time(
         before = sums.get(key, (0, 0))
         sums[key] = (before[0] + judged, before[1] + kept)
 
-    for row in session.execute(
-        _obligations(scope, now, *columns, commitments=False)
-        .where(Obligation.kind == ObligationKind.FEEDBACK, _in_period_due(period, now), whose)
-        .group_by(*columns)
-    ):
+    for row in session.execute(grouped):
         owner, on_side, judged, kept = row[0], row[1], int(row[-2] or 0), int(row[-1] or 0)
         if judged == 0:
             continue
@@ -929,11 +957,14 @@ def monthly_trend(session: Session, scope: Scope, period: Period, *, now: dateti
         session, select(month, days).where(_date_in_period(filled.c.accepted_on, period, now))
     )
     due = utc_month(Obligation.due_at)
+    verdict = _verdict(Obligation, now)
+    # No side here, so no role joined: the team's feedback obligations alone.
     shares = {
         int(m): _share(kept, judged)
         for m, judged, kept in session.execute(
-            _obligations(scope, now, due, commitments=False)
+            select(due, func.count(verdict), func.sum(verdict))
             .where(
+                Obligation.team_id == scope.team_id,
                 Obligation.kind == ObligationKind.FEEDBACK,
                 _in_scope(Obligation.role_id, scope),
                 _in_period_due(period, now),
