@@ -321,8 +321,10 @@ class month_number(FunctionElement[int]):
 @compiles(utc_month, "sqlite")
 @compiles(month_number, "sqlite")
 def _month_sqlite(element: FunctionElement[Any], compiler: SQLCompiler, **kw: Any) -> str:
+    # SQLite keeps timestamps (naive UTC) and dates as 'YYYY-MM-DD…' text: the year and the
+    # month are read from their places, without parsing the whole value twice (strftime).
     arg = _argument(element, compiler, **kw)
-    return f"(CAST(strftime('%Y', {arg}) AS INTEGER) * 12 + CAST(strftime('%m', {arg}) AS INTEGER) - 1)"
+    return f"(CAST(substr({arg}, 1, 4) AS INTEGER) * 12 + CAST(substr({arg}, 6, 2) AS INTEGER) - 1)"
 
 
 def _month_postgresql(arg: str) -> str:
@@ -350,7 +352,12 @@ def _weekdays_before(day: ColumnElement[int]) -> ColumnElement[int]:
 
 def _working_days(start: ColumnElement[datetime], end: ColumnElement[datetime]) -> Any:
     """Weekdays in ``[start's UTC date, end's UTC date)``, never negative."""
-    days = _weekdays_before(utc_day(end)) - _weekdays_before(utc_day(start))
+    return _working_days_between(utc_day(start), utc_day(end))
+
+
+def _working_days_between(start_day: Any, end_day: Any) -> Any:
+    """Weekdays in ``[start_day, end_day)`` for two day numbers, never negative."""
+    days = _weekdays_before(end_day) - _weekdays_before(start_day)
     return case((days < 0, 0), else_=days)
 
 
@@ -392,15 +399,15 @@ def _side(*, commitments: bool = True) -> Any:
     return func.coalesce(Commitment.owner_side, by_owner) if commitments else by_owner
 
 
-def _positions(values: Any, *, grouped: bool) -> Any:
+def _positions(values: Any, *, grouped: bool, weighted: bool = False) -> Any:
     """The values as a histogram — one row per distinct value (per group), with how many
     rows have it and how many have it or less — so that finding a median sorts a few dozen
-    distinct day counts, not every row (``count`` and running ``sum`` windows)."""
+    distinct day counts, not every row (``count`` and running ``sum`` windows). Weighted
+    values (a ``w`` column) each stand for ``w`` rows."""
     columns = [values.c.g] if grouped else []
+    how_many = func.sum(values.c.w) if weighted else func.count()
     histogram = (
-        select(*columns, values.c.v, func.count().label("c"))
-        .group_by(*columns, values.c.v)
-        .subquery()
+        select(*columns, values.c.v, how_many.label("c")).group_by(*columns, values.c.v).subquery()
     )
     partition = {"partition_by": histogram.c.g} if grouped else {}
     return select(
@@ -435,15 +442,19 @@ def _median_of(twice: Any, count: Any) -> tuple[float | None, int]:
     return (None, 0) if not count else (int(twice) / 2, int(count))
 
 
-def _median(session: Session, values: Select[Any]) -> tuple[float | None, int]:
-    """The median of a one-column integer query, and how many values it has.
+def _median(
+    session: Session, values: Select[Any], *, weighted: bool = False
+) -> tuple[float | None, int]:
+    """The median of a one-column integer query, and how many values it has; ``weighted``:
+    a ``(value, how many rows have it)`` query instead.
 
     Computed on both databases by the same SQL (no ``percentile_cont``, PostgreSQL only):
     only the one histogram row or two that hold the middle positions are summed, and the
     median is halved in Python from that integer sum, so both give exactly the same figure.
     """
     inner = values.subquery()
-    ranked = _positions(select(inner.c[0].label("v")).subquery(), grouped=False)
+    columns = [inner.c[0].label("v")] + ([inner.c[1].label("w")] if weighted else [])
+    ranked = _positions(select(*columns).subquery(), grouped=False, weighted=weighted)
     twice, count, middle = _median_parts(ranked)
     return _median_of(*session.execute(select(twice, count).where(middle)).one())
 
@@ -614,17 +625,47 @@ def feedback_on_time(
     side, then per person (sorted by user id). A person scope's per-person figure for that
     person covers all their own feedback, on any role of the workspace.
 
-    One query grouped by owner and side (and, for a person, whether the role is theirs):
-    the figures are sums of those few aggregate rows, one per person and side.
+    One query: the verdicts are first summed per owner and role — in the order of the
+    ``(team, kind, owner, role, …)`` index, so without a sort of every obligation — and only
+    those few rows are joined to their role for the side, then grouped by owner and side
+    (and, for a person, whether the role is theirs): the figures are sums of those
+    aggregate rows, one per person and side.
     """
-    side = _side(commitments=False)
-    columns: list[Any] = [Obligation.owner_id, side]
+    verdict = _verdict(Obligation, now)
     if scope.kind == "person":
-        theirs = Obligation.role_id.in_(scope_roles(scope))
-        columns.append(case((theirs, 1), else_=0))
-        whose = or_(theirs, Obligation.owner_id == scope.user_id)
+        whose = or_(
+            Obligation.role_id.in_(scope_roles(scope)), Obligation.owner_id == scope.user_id
+        )
     else:
         whose = _in_scope(Obligation.role_id, scope)
+    per_role = (
+        select(
+            Obligation.owner_id,
+            Obligation.role_id,
+            func.count(verdict).label("judged"),
+            func.sum(verdict).label("kept"),
+        )
+        .where(
+            Obligation.team_id == scope.team_id,
+            Obligation.kind == ObligationKind.FEEDBACK,
+            _in_period_due(period, now),
+            whose,
+        )
+        .group_by(Obligation.owner_id, Obligation.role_id)
+        .subquery()
+    )
+    side = case(
+        (per_role.c.owner_id == Role.recruiter_id, literal(Side.RECRUITER.value)),
+        else_=literal(Side.HIRING_MANAGER.value),
+    )
+    columns: list[Any] = [per_role.c.owner_id, side]
+    if scope.kind == "person":
+        columns.append(case((per_role.c.role_id.in_(scope_roles(scope)), 1), else_=0))
+    grouped = (
+        select(*columns, func.sum(per_role.c.judged), func.sum(per_role.c.kept))
+        .join(Role, Role.id == per_role.c.role_id)
+        .group_by(*columns)
+    )
     # (judged, kept) summed by what each figure is about: everything, a side, a person.
     sums: dict[tuple[str, str], tuple[int, int]] = {}
 
@@ -632,11 +673,7 @@ def feedback_on_time(
         before = sums.get(key, (0, 0))
         sums[key] = (before[0] + judged, before[1] + kept)
 
-    for row in session.execute(
-        _obligations(scope, now, *columns, commitments=False)
-        .where(Obligation.kind == ObligationKind.FEEDBACK, _in_period_due(period, now), whose)
-        .group_by(*columns)
-    ):
+    for row in session.execute(grouped):
         owner, on_side, judged, kept = row[0], row[1], int(row[-2] or 0), int(row[-1] or 0)
         if judged == 0:
             continue
@@ -680,9 +717,15 @@ def _in_period_due(period: Period, now: datetime) -> ColumnElement[bool]:
 def feedback_turnaround(session: Session, scope: Scope, period: Period, *, now: datetime) -> Figure:
     """Median working days (weekdays, UTC dates) from an interview's end to each feedback's
     first submission, over feedback first submitted in the period (interviews not
-    cancelled)."""
-    values = (
-        select(_working_days(Interview.ends_at, Feedback.submitted_at))
+    cancelled).
+
+    The feedback is first counted by (interview end day, submission day) — two day numbers
+    per row, one sort — and the working days are computed once per pair of days: SQLite
+    does not share a repeated expression, and the weekday arithmetic repeated per row was
+    most of this figure's time on a big workspace."""
+    ended, submitted = utc_day(Interview.ends_at), utc_day(Feedback.submitted_at)
+    pairs = (
+        select(ended.label("ended"), submitted.label("submitted"), func.count().label("n"))
         .select_from(Feedback)
         .join(Interview, Interview.id == Feedback.interview_id)
         .where(
@@ -693,12 +736,15 @@ def feedback_turnaround(session: Session, scope: Scope, period: Period, *, now: 
             Feedback.submitted_at.is_not(None),
             _in_period(Feedback.submitted_at, period, now),
         )
+        .group_by(ended, submitted)
+        .subquery()
     )
+    values = select(_working_days_between(pairs.c.ended, pairs.c.submitted), pairs.c.n)
     return _figure(
         "feedback_turnaround_working_days",
         "Feedback turnaround",
         "working days",
-        _median(session, values),
+        _median(session, values, weighted=True),
     )
 
 
@@ -911,11 +957,14 @@ def monthly_trend(session: Session, scope: Scope, period: Period, *, now: dateti
         session, select(month, days).where(_date_in_period(filled.c.accepted_on, period, now))
     )
     due = utc_month(Obligation.due_at)
+    verdict = _verdict(Obligation, now)
+    # No side here, so no role joined: the team's feedback obligations alone.
     shares = {
         int(m): _share(kept, judged)
         for m, judged, kept in session.execute(
-            _obligations(scope, now, due, commitments=False)
+            select(due, func.count(verdict), func.sum(verdict))
             .where(
+                Obligation.team_id == scope.team_id,
                 Obligation.kind == ObligationKind.FEEDBACK,
                 _in_scope(Obligation.role_id, scope),
                 _in_period_due(period, now),
