@@ -5,7 +5,7 @@ roles and 100,000 interviews, the App Home under 200 ms); ``bench/scorecard_time
 --plans`` and ``bench/home_time.py --plans`` show them used.
 
 Revision ID: f2b8d4e6a913
-Revises: e3a7c9d1b524
+Revises: f4b2d8a6c310
 Create Date: 2026-12-03 18:00:00
 """
 
@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from alembic import op
 
 revision: str = "f2b8d4e6a913"
-down_revision: str | None = "e3a7c9d1b524"
+down_revision: str | None = "f4b2d8a6c310"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
