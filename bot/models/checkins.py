@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import Boolean, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.models.base import Base, UTCDateTime
@@ -51,7 +51,11 @@ class CheckInParty(Base):
     """The recruiter's or the HM's side of one check-in: reply due, replied, reminded."""
 
     __tablename__ = "checkin_parties"
-    __table_args__ = (UniqueConstraint("checkin_id", "user_id"),)
+    __table_args__ = (
+        UniqueConstraint("checkin_id", "user_id"),
+        # A person's replies still owed (the Home tab, the digest).
+        Index("ix_checkin_parties_team_user", "team_id", "user_id", "replied_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     team_id: Mapped[str] = mapped_column(String(32))

@@ -140,10 +140,10 @@ class Obligation(Base):
     subject_key: Mapped[str] = mapped_column(String(100))
     owner_id: Mapped[str] = mapped_column(String(32), index=True)
     interview_id: Mapped[int | None] = mapped_column(
-        ForeignKey("interviews.id", ondelete="CASCADE")
+        ForeignKey("interviews.id", ondelete="CASCADE"), index=True
     )
     candidate_id: Mapped[int | None] = mapped_column(
-        ForeignKey("candidates.id", ondelete="CASCADE")
+        ForeignKey("candidates.id", ondelete="CASCADE"), index=True
     )
     commitment_id: Mapped[int | None] = mapped_column(
         ForeignKey("commitments.id", ondelete="CASCADE")
@@ -183,8 +183,12 @@ class Feedback(Base):
     obligation_id: Mapped[int] = mapped_column(
         ForeignKey("obligations.id", ondelete="CASCADE"), unique=True
     )
-    interview_id: Mapped[int] = mapped_column(ForeignKey("interviews.id", ondelete="CASCADE"))
-    candidate_id: Mapped[int] = mapped_column(ForeignKey("candidates.id", ondelete="CASCADE"))
+    interview_id: Mapped[int] = mapped_column(
+        ForeignKey("interviews.id", ondelete="CASCADE"), index=True
+    )
+    candidate_id: Mapped[int] = mapped_column(
+        ForeignKey("candidates.id", ondelete="CASCADE"), index=True
+    )
     interviewer_id: Mapped[str] = mapped_column(String(32))
     recommendation: Mapped[str | None] = mapped_column(String(16))
     # Must-have text → 1..4; must-haves left unrated are absent.

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Generic, TypeVar
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import String, and_, cast, func, or_, select
 from sqlalchemy.orm import Session
 
 from bot.blocks.nudges import NudgeItem
@@ -155,9 +155,23 @@ def _items(
 
 def _checkins(session: Session, team_id: str, user_id: str) -> list[CheckInLine]:
     """The latest posted check-in of each open role that still waits for this person."""
+    # Only the roles where this person has a reply outstanding, not every check-in held.
+    waiting = (
+        select(CheckIn.role_id)
+        .join(CheckInParty, CheckInParty.checkin_id == CheckIn.id)
+        .where(
+            CheckInParty.team_id == team_id,
+            CheckInParty.user_id == user_id,
+            CheckInParty.replied_at.is_(None),
+        )
+    )
     latest = (
         select(CheckIn.role_id, func.max(CheckIn.scheduled_for).label("last"))
-        .where(CheckIn.team_id == team_id, CheckIn.posted_at.is_not(None))
+        .where(
+            CheckIn.team_id == team_id,
+            CheckIn.posted_at.is_not(None),
+            CheckIn.role_id.in_(waiting),
+        )
         .group_by(CheckIn.role_id)
         .subquery()
     )
@@ -245,6 +259,9 @@ def _roles(session: Session, team_id: str, user_id: str, now: datetime) -> list[
         .group_by(BriefRevision.role_id)
         .subquery()
     )
+    # The panel lives in the brief's JSON: the text match narrows the rows in the database
+    # (the same on SQLite and PostgreSQL), the check below decides.
+    named = cast(BriefRevision.content, String).contains(f'"{user_id}"', autoescape=True)
     rows = session.execute(
         select(Role, BriefRevision.content)
         .join(latest, latest.c.role_id == Role.id)
@@ -252,7 +269,11 @@ def _roles(session: Session, team_id: str, user_id: str, now: datetime) -> list[
             BriefRevision,
             and_(BriefRevision.role_id == Role.id, BriefRevision.number == latest.c.number),
         )
-        .where(Role.team_id == team_id, Role.status.in_(ACTIVE))
+        .where(
+            Role.team_id == team_id,
+            Role.status.in_(ACTIVE),
+            or_(Role.recruiter_id == user_id, Role.hiring_manager_id == user_id, named),
+        )
         .order_by(Role.created_at, Role.id)
     ).all()
     mine = [
@@ -264,6 +285,7 @@ def _roles(session: Session, team_id: str, user_id: str, now: datetime) -> list[
     if not mine:
         return []
     overdue = _overdue(session, team_id, [role.id for role, _ in mine], now)
+    statuses = agreement.contract_statuses(session, [role for role, _ in mine])
     # Whole UTC calendar days, as the scorecard counts time to fill.
     today = now.astimezone(UTC).date()
     lines = []
@@ -281,7 +303,7 @@ def _roles(session: Session, team_id: str, user_id: str, now: datetime) -> list[
                 target_days=(target_date - kickoff).days if target_date else None,
                 target_date=target_date,
                 overdue=overdue.get(role.id, {}),
-                signed=agreement.contract_status(session, role).signed_at is not None,
+                signed=statuses[role.id].signed_at is not None,
             )
         )
     # Open roles before those on hold, then the oldest kickoff first.
