@@ -41,6 +41,11 @@ def command_help() -> list[CommandHelp]:
             "scorecard and what is due this week.",
         ),
         CommandHelp(
+            f"{Command.TANDEM} forget-candidate",
+            "Recruiters and admins: erase a candidate's name, links and feedback notes "
+            "(asks you to confirm; the scorecard's counts stay).",
+        ),
+        CommandHelp(
             f"{Command.TANDEM} quiet default [HH:MM-HH:MM] [mon-fri] | digest … | reset",
             "Admins: the workspace's default working hours, for everyone who has not set their "
             "own.",
