@@ -12,17 +12,18 @@ from slack_bolt import App, BoltContext, BoltResponse
 from slack_bolt.error import BoltUnhandledRequestError
 from slack_bolt.oauth.oauth_settings import OAuthSettings
 from slack_sdk import WebClient
-from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
 from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
 from sqlalchemy import Engine
 
 from bot import handlers
 from bot.config import Settings
-from bot.db import SessionFactory
+from bot.db import SessionFactory, make_session_factory
 from bot.failures import database_unreachable, one_line, quiet_logging
 from bot.handlers.events import retry_when_the_database_is_back
+from bot.installation_store import EncryptedInstallationStore
 from bot.manifest import bot_scopes
-from bot.models.slack_oauth import BOTS_TABLE, INSTALLATIONS_TABLE, OAUTH_STATES_TABLE
+from bot.models.slack_oauth import OAUTH_STATES_TABLE
+from bot.services.token_keys import check_readable, require_cipher
 from bot.slack.client import make_web_client
 
 logger = logging.getLogger(__name__)
@@ -64,14 +65,18 @@ INTERACTIVE_TYPES = (
 )
 
 
-def make_installation_store(settings: Settings, engine: Engine) -> SQLAlchemyInstallationStore:
-    """slack_sdk's installation store on our database (tables made by our migrations)."""
+def make_installation_store(settings: Settings, engine: Engine) -> EncryptedInstallationStore:
+    """slack_sdk's installation store on our database (tables made by our migrations), its
+    tokens encrypted with ``TANDEM_ENCRYPTION_KEYS``.
+
+    Raises :class:`ConfigError` when no key is set (saying how to make one), or when a
+    stored token is under none of the keys.
+    """
     assert settings.slack_client_id is not None
-    return SQLAlchemyInstallationStore(
-        client_id=settings.slack_client_id,
-        engine=engine,
-        bots_table_name=BOTS_TABLE,
-        installations_table_name=INSTALLATIONS_TABLE,
+    cipher = require_cipher(settings)
+    check_readable(make_session_factory(engine), cipher)
+    return EncryptedInstallationStore(
+        client_id=settings.slack_client_id, engine=engine, cipher=cipher
     )
 
 

@@ -104,6 +104,15 @@ class Settings(BaseSettings):
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
 
+    # Fernet keys (comma separated) that encrypt the Slack tokens an OAuth install stores:
+    # the first encrypts, every one decrypts (rotation: put the new key first, run
+    # ``tandem keys rotate``, then drop the old one). Required in OAuth mode; unused with a
+    # single workspace's SLACK_BOT_TOKEN, which is never stored. See bot/services/token_keys.py.
+    tandem_encryption_keys: SecretStr | None = None
+    # Days an uninstalled workspace's data is kept (reinstalling within them restores
+    # service), before the ``purge-uninstalled`` job deletes it.
+    tandem_retention_days: int = Field(default=30, ge=1, le=3650)
+
 
 def _check_combination(settings: Settings) -> None:
     """Cross-field rules pydantic cannot express per field."""

@@ -25,6 +25,9 @@ def make_settings(database_url: str, api_url: str, **overrides: Any) -> Settings
         # The stand-in answers at once; a loaded test machine must not turn a slow answer
         # into "not a person". The budget's own tests set it back.
         "tandem_slack_lookup_budget_seconds": 2.5,
+        # OAuth mode refuses to start without a key for the tokens it stores (a fixed one:
+        # tests are reproducible; single-workspace mode never uses it).
+        "tandem_encryption_keys": "YdPmStfMOypFzOiqNFgOeoRlTGsQaGK4_bEHNtZUOOk=",
     }
     values.update(overrides)
     return load_settings(env_file=None, **values)

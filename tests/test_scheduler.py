@@ -61,6 +61,7 @@ def test_run_once_runs_every_job_and_purges_old_event_ids(db: Database) -> None:
         "post-checkins",
         "purge-oauth-states",
         "purge-processed-events",
+        "purge-uninstalled",
         "purge-view-submissions",
         "remind-checkins",
         "retry-events",

@@ -23,7 +23,7 @@ from slack_sdk import WebClient
 from bot.clock import utcnow
 from bot.db import SessionFactory
 from bot.failures import database_unreachable, one_line
-from bot.services import home_refresh
+from bot.services import home_refresh, retention
 from bot.services.events import handle_once
 
 logger = logging.getLogger(__name__)
@@ -184,8 +184,26 @@ def register(app: App) -> None:
     def handle_app_uninstalled(
         body: dict[str, Any], context: BoltContext, sessions: SessionFactory
     ) -> None:
-        """Delete every installation and bot token of this workspace."""
-        run_once(body, context, sessions, lambda: revocation.handle_app_uninstalled_events(context))
+        """Delete every installation and bot token of this workspace at once, and start its
+        data's retention period (bot/services/retention.py): purged after
+        TANDEM_RETENTION_DAYS unless it is reinstalled meanwhile.
+
+        The mark comes first: if deleting the tokens fails, the retry (which needs the
+        token still there to run) does both again; the other way round a failure would
+        leave a workspace without tokens that nothing ever purges.
+        """
+
+        def uninstall() -> None:
+            if context.team_id:
+                retention.mark_uninstalled(
+                    sessions,
+                    team_id=context.team_id,
+                    enterprise_id=context.enterprise_id,
+                    now=utcnow(),
+                )
+            revocation.handle_app_uninstalled_events(context)
+
+        run_once(body, context, sessions, uninstall)
 
     on_event(app, "tokens_revoked", handle_tokens_revoked)
     on_event(app, "app_uninstalled", handle_app_uninstalled)

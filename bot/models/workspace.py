@@ -35,6 +35,10 @@ class Workspace(Base):
     # Days after a hire's start date when the HM is asked how the hire is doing, comma
     # separated ("30,60,90"); None: 30, 60 and 90.
     quality_check_days: Mapped[str | None] = mapped_column(String(32))
+    # When Slack told us the app was uninstalled (``app_uninstalled``): the tokens are gone,
+    # the data is kept for TANDEM_RETENTION_DAYS, then purged (bot/services/retention.py).
+    # None while installed; a reinstall clears it.
+    uninstalled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class Person(Base):

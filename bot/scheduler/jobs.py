@@ -8,9 +8,10 @@ from datetime import datetime
 from sqlalchemy import delete
 
 from bot.models.slack_oauth import oauth_states_table
+from bot.scheduler.claims import claim_slot
 from bot.scheduler.context import JobContext, WorkspaceNotInstalled
 from bot.scheduler.registry import job
-from bot.services import quality_checks, retro_summary, weekly_digest
+from bot.services import quality_checks, retention, retro_summary, weekly_digest
 from bot.services.checkin_posts import post_checkin, remind_checkin
 from bot.services.checkins import due_checkins, due_reminder_checkins
 from bot.services.events import due_retries as due_event_retries
@@ -81,6 +82,24 @@ def purge_expired_oauth_states(ctx: JobContext, now: datetime) -> int:
                 oauth_states_table.c.expire_at < now.replace(tzinfo=None)
             )
         ).rowcount
+
+
+@job("purge-uninstalled", every_seconds=3600, delivery="idempotent")
+def purge_uninstalled_workspaces(ctx: JobContext, now: datetime) -> int:
+    """Delete every row of each workspace uninstalled more than TANDEM_RETENTION_DAYS ago.
+
+    Idempotent and claimed: one scheduler per hour claims the hour's slot in ``job_runs``
+    and purges (in batches, each re-checking that the workspace was not reinstalled); a
+    purge cut short is finished by the next hour's claimer, deleting what is left.
+    """
+    with ctx.sessions.begin() as session:
+        slot = now.strftime("%Y-%m-%dT%H")
+        if not claim_slot(session, job_name="purge-uninstalled", slot=slot, now=now):
+            return 0
+    report = retention.purge_due(
+        ctx.sessions, now=now, retention_days=ctx.settings.tandem_retention_days
+    )
+    return report.total
 
 
 @job("send-nudges", every_seconds=60, delivery="effectively-once")
