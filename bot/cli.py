@@ -8,6 +8,7 @@ import logging
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from bot import __version__, outbox_cli
 from bot.config import (
@@ -149,6 +150,51 @@ def _cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+# -- keys: the keys that encrypt stored Slack tokens (bot/services/token_keys.py) ----------
+
+
+def _cmd_keys_generate(_args: argparse.Namespace) -> int:
+    from bot.services.token_keys import generate_key
+
+    print(generate_key())
+    return 0
+
+
+def _cmd_keys_rotate(_args: argparse.Namespace) -> int:
+    from bot.runtime import Database
+    from bot.services.token_keys import UndecryptableToken, require_cipher, rotate
+
+    settings = load_database_settings()
+    cipher = require_cipher(settings)
+    database = Database.open(settings)
+    try:
+        report = rotate(database.sessions, cipher)
+    except UndecryptableToken as exc:
+        print(f"tandem keys rotate: {exc}; nothing after that row was changed", file=sys.stderr)
+        return EXIT_CONFIG
+    finally:
+        database.engine.dispose()
+    print(
+        f"re-encrypted {report.rewritten} of {report.rows} rows holding tokens with the first "
+        f"key ({report.were_plaintext} were plaintext); "
+        f"{report.rows - report.rewritten} already used it"
+    )
+    return 0
+
+
+def _add_keys_commands(commands: Any) -> None:
+    keys = commands.add_parser(
+        "keys", help="the keys that encrypt stored Slack tokens (TANDEM_ENCRYPTION_KEYS)"
+    ).add_subparsers(dest="keys_command", required=True, metavar="KEYS_COMMAND")
+    keys.add_parser("generate", help="print a new key for TANDEM_ENCRYPTION_KEYS").set_defaults(
+        handler=_cmd_keys_generate, needs_settings=False, log_level="WARNING"
+    )
+    keys.add_parser(
+        "rotate",
+        help="re-encrypt every stored token with the first key (plaintext ones too)",
+    ).set_defaults(handler=_cmd_keys_rotate, needs_settings=False, log_level="WARNING")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="tandem",
@@ -196,6 +242,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo.set_defaults(handler=_cmd_demo, needs_settings=False, log_level="WARNING")
 
     outbox_cli.add_commands(commands)
+    _add_keys_commands(commands)
 
     export = commands.add_parser(
         "export",

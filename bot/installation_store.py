@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import logging
+import re
 from typing import Any
 
 from slack_sdk.oauth.installation_store import Bot, Installation
@@ -44,6 +45,33 @@ def _decrypt(entity: Any, fields: tuple[str, ...], cipher: TokenCipher) -> None:
             setattr(entity, name, cipher.decrypt(value, where=where))
 
 
+# Slack's tokens: bot, user, app-level, configuration, refresh and rotated ones.
+SLACK_TOKEN = re.compile(r"\bxox(?:e\.xox)?[a-z]-[A-Za-z0-9-]+")
+# The loggers that write HTTP bodies: slack_sdk's WebClient logs every Web API answer at
+# DEBUG, and ``oauth.v2.access`` answers with the workspace's tokens.
+BODY_LOGGERS = ("slack_sdk.web.base_client", "slack_sdk.web.client")
+
+
+class RedactTokens(logging.Filter):
+    """Replaces anything shaped like a Slack token in a log record by ``xox…(redacted)``."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if "xox" in message:
+            redacted = SLACK_TOKEN.sub("xox…(redacted)", message)
+            if redacted != message:
+                record.msg, record.args = redacted, ()
+        return True
+
+
+def redact_tokens_in_logs() -> None:
+    """Attach :class:`RedactTokens` to the loggers that write Slack's answers (once)."""
+    for name in BODY_LOGGERS:
+        logger_ = logging.getLogger(name)
+        if not any(isinstance(f, RedactTokens) for f in logger_.filters):
+            logger_.addFilter(RedactTokens())
+
+
 class EncryptedInstallationStore(SQLAlchemyInstallationStore):
     """slack_sdk's store, encrypting tokens on the way in and decrypting on the way out.
 
@@ -59,6 +87,8 @@ class EncryptedInstallationStore(SQLAlchemyInstallationStore):
             installations_table_name=INSTALLATIONS_TABLE,
         )
         self.cipher = cipher
+        # An install's tokens arrive in a Web API answer: they must not reach a DEBUG log.
+        redact_tokens_in_logs()
 
     def save(self, installation: Installation) -> None:
         # slack_sdk's save() stores the bot through save_bot(), which encrypts it in turn
