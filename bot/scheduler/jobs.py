@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import logging
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import delete
 
+from bot.models import JobRun
 from bot.models.slack_oauth import oauth_states_table
 from bot.scheduler.claims import claim_slot
 from bot.scheduler.context import JobContext, WorkspaceNotInstalled
@@ -96,6 +97,12 @@ def purge_uninstalled_workspaces(ctx: JobContext, now: datetime) -> int:
         slot = now.strftime("%Y-%m-%dT%H")
         if not claim_slot(session, job_name="purge-uninstalled", slot=slot, now=now):
             return 0
+        # Past hours' claims are spent: keep job_runs from growing by one row an hour.
+        session.execute(
+            delete(JobRun).where(
+                JobRun.job_name == "purge-uninstalled", JobRun.claimed_at < now - timedelta(days=1)
+            )
+        )
     report = retention.purge_due(
         ctx.sessions, now=now, retention_days=ctx.settings.tandem_retention_days
     )
