@@ -1,8 +1,8 @@
 """uninstall retention and encrypted tokens: workspaces.uninstalled_at; token columns as Text
 
 Revision ID: 9c1e5a7d3b20
-Revises: f4b2d8a6c310
-Create Date: 2026-12-03 19:00:00
+Revises: a7c3e5f9b2d4
+Create Date: 2026-12-03 19:10:00
 """
 
 from collections.abc import Sequence
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "9c1e5a7d3b20"
-down_revision: str | None = "f4b2d8a6c310"
+down_revision: str | None = "a7c3e5f9b2d4"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
