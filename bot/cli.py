@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import io
-import logging
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -21,15 +20,14 @@ from bot.config import (
 EXIT_CONFIG = 2
 
 
-def _configure_logging(level: str) -> None:
-    logging.basicConfig(
-        level=level,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-        stream=sys.stderr,
+def _configure_logging(level: str, settings: Settings | None = None) -> None:
+    from bot.logs import configure, configured_secrets
+
+    configure(
+        level,
+        log_format=settings.tandem_log_format if settings is not None else "text",
+        secret_values=configured_secrets(settings) if settings is not None else (),
     )
-    # Bolt logs request bodies at DEBUG; keep third-party chatter at WARNING unless asked.
-    for noisy in ("slack_bolt", "slack_sdk", "apscheduler", "cheroot", "alembic"):
-        logging.getLogger(noisy).setLevel("DEBUG" if level == "DEBUG" else "WARNING")
 
 
 def _cmd_run(args: argparse.Namespace, settings: Settings) -> int:
@@ -217,7 +215,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.needs_settings:
             settings = load_settings()
-            _configure_logging(settings.tandem_log_level)
+            _configure_logging(settings.tandem_log_level, settings)
             return int(args.handler(args, settings))
         _configure_logging(getattr(args, "log_level", "INFO"))
         return int(args.handler(args))
