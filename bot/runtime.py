@@ -174,7 +174,10 @@ def serve(settings: Settings, *, with_scheduler: bool, host: str = "0.0.0.0") ->
     )
 
     if settings.socket_mode:
-        wsgi_app = make_wsgi_app(None, database.engine)
+        assert socket_handler is not None
+        wsgi_app = make_wsgi_app(
+            None, database.engine, socket_connected=socket_handler.client.is_connected
+        )
     else:
         assert settings.slack_signing_secret is not None
         wsgi_app = make_wsgi_app(
