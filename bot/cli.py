@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 import io
+import logging
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -33,13 +35,26 @@ def _configure_logging(level: str, settings: Settings | None = None) -> None:
 def _cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     from bot.runtime import serve
 
-    return serve(settings, with_scheduler=not args.no_scheduler, host=args.host)
+    return _exit_now_if_unfinished(
+        serve(settings, with_scheduler=not args.no_scheduler, host=args.host)
+    )
 
 
 def _cmd_scheduler(_args: argparse.Namespace, settings: Settings) -> int:
     from bot.runtime import run_scheduler
 
-    return run_scheduler(settings)
+    return _exit_now_if_unfinished(run_scheduler(settings))
+
+
+def _exit_now_if_unfinished(code: int) -> int:
+    """After a shutdown that outlived its timeout, end the process at once: Python would
+    otherwise wait at exit for the worker threads still busy (what the timeout is for)."""
+    from bot.runtime import EXIT_UNFINISHED
+
+    if code == EXIT_UNFINISHED:
+        logging.shutdown()  # flush the log first
+        os._exit(code)
+    return code
 
 
 def _cmd_jobs_run_once(_args: argparse.Namespace, settings: Settings) -> int:
