@@ -91,6 +91,9 @@ class _RetryingConnection(sqlite3.Connection):
 
 def make_engine(database_url: str, **kwargs: Any) -> Engine:
     """Create an engine for ``database_url`` with Tandem's per-dialect settings."""
+    # A failed statement's error message would otherwise quote its parameters — a candidate's
+    # name, someone's feedback — into the log line that reports it.
+    kwargs.setdefault("hide_parameters", True)
     if database_url.startswith("sqlite"):
         connect_args: dict[str, Any] = {
             "check_same_thread": False,

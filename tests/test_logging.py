@@ -10,10 +10,13 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
+from sqlalchemy.exc import DBAPIError
 
 from bot import logs
+from bot.failures import one_line
 from bot.models import Feedback
+from bot.runtime import Database
 from bot.sandbox.requests import FORM
 from bot.services.feedback import NOTES_FIELD
 from bot.slack.ids import Action
@@ -169,11 +172,11 @@ def test_a_hire_at_debug_logs_no_secret_no_feedback_and_keeps_every_id(
     # slack_sdk's own DEBUG lines (whole request and response bodies) were let through here.
     full = everything.text
     assert "Sending a request" in full and "Received the following response" in full
-    for text in (production.text, full):
-        assert "xoxb-test-token" not in text
-        assert tandem.signing_secret not in text
-        assert "xapp-1" not in text and "xapp-***" in text
-        assert "Quokka-lantern" not in text
+    for logged in (production.text, full):
+        assert "xoxb-test-token" not in logged
+        assert tandem.signing_secret not in logged
+        assert "xapp-1" not in logged and "xapp-***" in logged
+        assert "Quokka-lantern" not in logged
 
     # Tandem's own DEBUG lines (none in a hire that goes well) and every third-party line at
     # INFO or above: each names its request or job.
@@ -214,3 +217,14 @@ def test_redaction_covers_arguments_tracebacks_and_every_level() -> None:
     assert [e["level"] for e in entries] == ["DEBUG", "WARNING", "ERROR"]
     assert "xoxb-***" in entries[2]["exception"]
     assert "short" not in logs.RedactSecrets(["short"]).secrets  # too short to redact literally
+
+
+def test_a_failed_statement_does_not_quote_its_parameters(db: Database) -> None:
+    """An error reported in one line (``one_line``) names the statement, not the values: a
+    failed write of feedback must not put the feedback in the log."""
+    with pytest.raises(DBAPIError) as failure, db.engine.begin() as connection:
+        connection.execute(
+            text("INSERT INTO no_such_table VALUES (:notes)"), {"notes": FEEDBACK_NOTES}
+        )
+    assert "no_such_table" in one_line(failure.value)
+    assert "Quokka" not in str(failure.value) and "Quokka" not in one_line(failure.value)
