@@ -147,6 +147,13 @@ class _StopSignal:
         for signum in (signal.SIGTERM, signal.SIGINT):
             signal.signal(signum, self._handle)
 
+    def wait(self) -> None:
+        """Until a stop signal. The kernel may hand SIGTERM to any thread, and Python runs
+        the handler only when the main thread next runs bytecode: an untimed wait would sleep
+        through it, so the main thread wakes up every fraction of a second."""
+        while not self.event.wait(0.2):
+            pass
+
     def _handle(self, signum: int, _frame: FrameType | None) -> None:
         logger.info("received %s, shutting down", signal.Signals(signum).name)
         self.event.set()
@@ -212,7 +219,7 @@ def serve(settings: Settings, *, with_scheduler: bool, host: str = "0.0.0.0") ->
         "on" if scheduler else "off",
         database.describe(),
     )
-    stop.event.wait()
+    stop.wait()
 
     steps = [
         # Stop accepting; requests in flight get their answer.
@@ -267,7 +274,7 @@ def run_scheduler(settings: Settings) -> int:
     stop = _StopSignal()
     stop.install()
     logger.info("Tandem scheduler is up, database %s", database.describe())
-    stop.event.wait()
+    stop.wait()
     finished = stop_within(
         settings.tandem_shutdown_timeout_seconds,
         [

@@ -36,12 +36,14 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def _get(url: str, body: str | None = None, headers: dict[str, str] | None = None) -> int | None:
+def _get(
+    url: str, body: str | None = None, headers: dict[str, str] | None = None, timeout: float = 10
+) -> int | None:
     request = urllib.request.Request(
         url, data=body.encode() if body else None, headers=headers or {}
     )
     try:
-        with _OPENER.open(request, timeout=10) as response:
+        with _OPENER.open(request, timeout=timeout) as response:
             return int(response.status)
     except urllib.error.HTTPError as error:
         return error.code
@@ -78,6 +80,7 @@ def _start(
         PORT=str(port),
         TANDEM_SHUTDOWN_TIMEOUT_SECONDS=str(timeout),
         TANDEM_LOG_FORMAT="json",
+        PYTHONFAULTHANDLER="1",
     )
     process = start_tandem(["run", "--host", "127.0.0.1"], env, cwd)
     started.append(process)
@@ -112,7 +115,12 @@ def test_sigterm_finishes_the_request_work_and_the_delivery_in_flight_then_exits
 
     process.send_signal(signal.SIGTERM)
     # It stops accepting at once, while the work in flight goes on.
-    _wait_for(lambda: _get(base + "/healthz") is None, "the listener to close")
+    try:
+        _wait_for(lambda: _get(base + "/healthz", timeout=0.5) is None, "the listener to close")
+    except BaseException:
+        process.send_signal(signal.SIGABRT)
+        print(process.communicate()[0])
+        raise
     assert process.poll() is None and standin.active >= 1
     output, _ = process.communicate(timeout=15)
 
