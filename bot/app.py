@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import re
-from concurrent.futures import Executor
+from concurrent.futures import Executor, ThreadPoolExecutor
 from typing import Any
 
 from slack_bolt import App, BoltContext, BoltResponse
@@ -15,7 +15,7 @@ from slack_sdk import WebClient
 from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
 from sqlalchemy import Engine
 
-from bot import handlers
+from bot import handlers, logs
 from bot.config import Settings
 from bot.db import SessionFactory, make_session_factory
 from bot.failures import database_unreachable, one_line, quiet_logging
@@ -114,6 +114,10 @@ def create_app(
     signing_secret = (
         settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else None
     )
+    # Listeners (and all work after ack()) run in this executor: in the request's log context.
+    listener_executor = logs.ContextExecutor(
+        listener_executor or ThreadPoolExecutor(max_workers=5, thread_name_prefix="listener")
+    )
     if settings.oauth_enabled:
         app = App(
             client=client or make_web_client(settings.slack_api_url),
@@ -150,6 +154,7 @@ def create_app(
         context["settings"] = settings
         return next()
 
+    app.middleware(_tag_request_logs)
     app.middleware(inject_runtime)
     if not settings.oauth_enabled:
         app.middleware(_reject_foreign_workspace)
@@ -157,6 +162,17 @@ def create_app(
     app.error(_error_handler(app))
     handlers.register(app)
     return app
+
+
+def _tag_request_logs(next: Any) -> Any:
+    """Give the request a log id when the web layer has not (Socket Mode requests).
+
+    Bolt calls listeners after the middleware chain returns, so the id is set, not scoped;
+    the listener executor copies it into the thread that runs the listener.
+    """
+    if logs.request_id.get() is None:
+        logs.request_id.set(logs.new_request_id())
+    return next()
 
 
 def _reject_foreign_workspace(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import io
 import logging
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -22,27 +23,39 @@ from bot.config import (
 EXIT_CONFIG = 2
 
 
-def _configure_logging(level: str) -> None:
-    logging.basicConfig(
-        level=level,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-        stream=sys.stderr,
+def _configure_logging(level: str, settings: Settings | None = None) -> None:
+    from bot.logs import configure, configured_secrets
+
+    configure(
+        level,
+        log_format=settings.tandem_log_format if settings is not None else "text",
+        secret_values=configured_secrets(settings) if settings is not None else (),
     )
-    # Bolt logs request bodies at DEBUG; keep third-party chatter at WARNING unless asked.
-    for noisy in ("slack_bolt", "slack_sdk", "apscheduler", "cheroot", "alembic"):
-        logging.getLogger(noisy).setLevel("DEBUG" if level == "DEBUG" else "WARNING")
 
 
 def _cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     from bot.runtime import serve
 
-    return serve(settings, with_scheduler=not args.no_scheduler, host=args.host)
+    return _exit_now_if_unfinished(
+        serve(settings, with_scheduler=not args.no_scheduler, host=args.host)
+    )
 
 
 def _cmd_scheduler(_args: argparse.Namespace, settings: Settings) -> int:
     from bot.runtime import run_scheduler
 
-    return run_scheduler(settings)
+    return _exit_now_if_unfinished(run_scheduler(settings))
+
+
+def _exit_now_if_unfinished(code: int) -> int:
+    """After a shutdown that outlived its timeout, end the process at once: Python would
+    otherwise wait at exit for the worker threads still busy (what the timeout is for)."""
+    from bot.runtime import EXIT_UNFINISHED
+
+    if code == EXIT_UNFINISHED:
+        logging.shutdown()  # flush the log first
+        os._exit(code)
+    return code
 
 
 def _cmd_jobs_run_once(_args: argparse.Namespace, settings: Settings) -> int:
@@ -264,7 +277,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.needs_settings:
             settings = load_settings()
-            _configure_logging(settings.tandem_log_level)
+            _configure_logging(settings.tandem_log_level, settings)
             return int(args.handler(args, settings))
         _configure_logging(getattr(args, "log_level", "INFO"))
         return int(args.handler(args))

@@ -58,11 +58,18 @@ class Settings(BaseSettings):
 
     tandem_log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     tandem_http_threads: int = Field(default=16, ge=1, le=256)
-    tandem_shutdown_timeout_seconds: int = Field(default=20, ge=1, le=600)
+    tandem_shutdown_timeout_seconds: int = Field(default=10, ge=1, le=600)
     # A modal must be answered within 3 s: what a request may wait on people look-ups.
     tandem_slack_lookup_budget_seconds: float = Field(default=1.2, gt=0, le=2.5)
     tandem_delivery_workers: int = Field(default=16, ge=1, le=64)
     tandem_delivery_timeout_seconds: float = Field(default=10.0, gt=0, le=60)
+    # "json": one JSON object per log line (bot/logs.py); "text" is the classic line.
+    tandem_log_format: Literal["text", "json"] = "text"
+
+    @field_validator("tandem_log_format", mode="before")
+    @classmethod
+    def _lower_log_format(cls, value: object) -> object:
+        return value.lower() if isinstance(value, str) else value
 
     @field_validator("tandem_log_level", mode="before")
     @classmethod

@@ -2,7 +2,9 @@
 
 SIGTERM (and Ctrl-C) stop things in order: stop accepting requests and let those in flight
 finish, let listener work that runs after ``ack()`` finish, let a scheduled job in flight
-finish, let the deliverer settle the rows it is sending, then close the database.
+finish, let the deliverer settle the rows it is sending, then close the database — all
+within ``TANDEM_SHUTDOWN_TIMEOUT_SECONDS`` together; past it the process stops anyway
+(exit 1, one line naming what was still running).
 
 Each process runs one background deliverer; the web process wakes it after every commit that
 queued outbox rows, so a click's message leaves at once.
@@ -13,6 +15,8 @@ from __future__ import annotations
 import logging
 import signal
 import threading
+import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from types import FrameType
@@ -143,6 +147,13 @@ class _StopSignal:
         for signum in (signal.SIGTERM, signal.SIGINT):
             signal.signal(signum, self._handle)
 
+    def wait(self) -> None:
+        """Until a stop signal. The kernel may hand SIGTERM to any thread, and Python runs
+        the handler only when the main thread next runs bytecode: an untimed wait would sleep
+        through it, so the main thread wakes up every fraction of a second."""
+        while not self.event.wait(0.2):
+            pass
+
     def _handle(self, signum: int, _frame: FrameType | None) -> None:
         logger.info("received %s, shutting down", signal.Signals(signum).name)
         self.event.set()
@@ -174,7 +185,10 @@ def serve(settings: Settings, *, with_scheduler: bool, host: str = "0.0.0.0") ->
     )
 
     if settings.socket_mode:
-        wsgi_app = make_wsgi_app(None, database.engine)
+        assert socket_handler is not None
+        wsgi_app = make_wsgi_app(
+            None, database.engine, socket_connected=socket_handler.client.is_connected
+        )
     else:
         assert settings.slack_signing_secret is not None
         wsgi_app = make_wsgi_app(
@@ -205,19 +219,50 @@ def serve(settings: Settings, *, with_scheduler: bool, host: str = "0.0.0.0") ->
         "on" if scheduler else "off",
         database.describe(),
     )
-    stop.event.wait()
+    stop.wait()
 
-    server.stop()
-    server_thread.join(timeout=settings.tandem_shutdown_timeout_seconds)
+    steps = [
+        # Stop accepting; requests in flight get their answer.
+        ("the HTTP server", lambda _left: (server.stop(), server_thread.join())),
+    ]
     if socket_handler is not None:
-        socket_handler.close()
-    listener_executor.shutdown(wait=True)
+        steps.append(("the Socket Mode connection", lambda _left: socket_handler.close()))
+    # Listener work after ack(), then a job in flight, then the rows the deliverer is sending.
+    steps.append(("listener work after ack()", lambda _left: listener_executor.shutdown(wait=True)))
     if scheduler is not None:
-        scheduler.shutdown(wait=True)
-    deliverer.stop(timeout=settings.tandem_shutdown_timeout_seconds)
+        steps.append(("the job in flight", lambda _left: scheduler.shutdown(wait=True)))
+    steps.append(("the deliverer", lambda left: deliverer.stop(timeout=left)))
+    finished = stop_within(settings.tandem_shutdown_timeout_seconds, steps)
     database.engine.dispose()
+    if not finished:
+        return EXIT_UNFINISHED
     logger.info("Tandem stopped cleanly")
     return 0
+
+
+# ``tandem run`` / ``tandem scheduler`` gave up waiting for work in flight at shutdown; the CLI
+# then ends the process without waiting for those threads.
+EXIT_UNFINISHED = 1
+
+
+def stop_within(timeout: float, steps: list[tuple[str, Callable[[float], object]]]) -> bool:
+    """Run each ``(name, stop)`` in order, all within ``timeout`` seconds together (``stop``
+    gets the seconds left); False, with one line naming it, if one did not finish in time."""
+    deadline = time.monotonic() + timeout
+    for name, step in steps:
+        left = max(0.0, deadline - time.monotonic())
+        thread = threading.Thread(target=step, args=(left,), name="shutdown", daemon=True)
+        thread.start()
+        thread.join(left)
+        if thread.is_alive():
+            logger.warning(
+                "shutdown: gave up waiting for %s after the shutdown timeout (%g s, "
+                "TANDEM_SHUTDOWN_TIMEOUT_SECONDS); stopping anyway",
+                name,
+                timeout,
+            )
+            return False
+    return True
 
 
 def run_scheduler(settings: Settings) -> int:
@@ -229,9 +274,16 @@ def run_scheduler(settings: Settings) -> int:
     stop = _StopSignal()
     stop.install()
     logger.info("Tandem scheduler is up, database %s", database.describe())
-    stop.event.wait()
-    scheduler.shutdown(wait=True)
-    deliverer.stop(timeout=settings.tandem_shutdown_timeout_seconds)
+    stop.wait()
+    finished = stop_within(
+        settings.tandem_shutdown_timeout_seconds,
+        [
+            ("the job in flight", lambda _left: scheduler.shutdown(wait=True)),
+            ("the deliverer", lambda left: deliverer.stop(timeout=left)),
+        ],
+    )
     database.engine.dispose()
+    if not finished:
+        return EXIT_UNFINISHED
     logger.info("Tandem scheduler stopped cleanly")
     return 0

@@ -24,8 +24,8 @@ from slack_bolt.adapter.wsgi.http_response import WsgiHttpResponse
 from slack_bolt.request.internals import build_context
 from sqlalchemy import Engine
 
-from bot.db import database_answers
-from bot.delivery.health import outbox_health
+from bot import logs
+from bot.delivery.health import PROBE_TIMEOUT_SECONDS, HealthCheck, SocketState
 from bot.failures import one_line
 from bot.slack.inbound import Refused, check_request, is_ssl_check, make_verifier
 
@@ -38,16 +38,25 @@ StartResponse = Callable[..., Any]
 WSGIApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
 
 
-def make_wsgi_app(app: App | None, engine: Engine, *, signing_secret: str | None = None) -> WSGIApp:
+def make_wsgi_app(
+    app: App | None,
+    engine: Engine,
+    *,
+    signing_secret: str | None = None,
+    socket_connected: SocketState | None = None,
+    health_timeout: float = PROBE_TIMEOUT_SECONDS,
+) -> WSGIApp:
     """The WSGI application: health check plus Bolt (None in Socket Mode: health only).
 
     With an app, ``signing_secret`` is required: requests are verified with it before Bolt
-    parses them.
+    parses them. ``socket_connected`` tells ``/healthz`` whether the Socket Mode connection
+    is up. Every request's log lines carry a fresh ``request_id`` (see :mod:`bot.logs`).
     """
     if app is not None and not signing_secret:
         raise ValueError("HTTP mode verifies requests: give the signing secret")
     slack = SlackRequestHandler(app, path=EVENTS_PATH) if app is not None else None
     verifier = make_verifier(signing_secret) if signing_secret else None
+    health = HealthCheck(engine, socket_connected=socket_connected, timeout=health_timeout)
 
     def events(environ: dict[str, Any]) -> WsgiHttpResponse:
         assert app is not None and verifier is not None
@@ -79,16 +88,16 @@ def make_wsgi_app(app: App | None, engine: Engine, *, signing_secret: str | None
         return WsgiHttpResponse(response.status, response.headers, response.body)
 
     def application(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        with logs.bound(request_id=logs.new_request_id()):
+            return serve(environ, start_response)
+
+    def serve(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         path, method = environ.get("PATH_INFO"), environ.get("REQUEST_METHOD")
         if path == "/healthz" and method in ("GET", "HEAD"):
-            healthy = database_answers(engine)
-            health = {"ok": healthy, "database": "up" if healthy else "down"}
-            if healthy:
-                health.update(outbox_health(engine))
-            body = json.dumps(health).encode()
-            status = "200 OK" if healthy else "503 Service Unavailable"
+            code, report = health.report()
+            status = "200 OK" if code == 200 else "503 Service Unavailable"
             start_response(status, [("Content-Type", "application/json")])
-            return [body]
+            return [json.dumps(report).encode()]
         if slack is None:
             start_response("404 Not Found", [("Content-Type", "text/plain")])
             return [b"Not Found (Socket Mode: Slack talks to Tandem over a WebSocket)"]

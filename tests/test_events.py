@@ -151,8 +151,10 @@ def test_healthz_answers_when_database_is_up(tandem: Tandem) -> None:
     assert reply.status == 200
     assert reply.json == {
         "ok": True,
-        "database": "up",
-        # The outbox's figures (tests/test_outbox.py checks them with rows queued).
+        "database": "ok",
+        # The outbox's figures (tests/test_outbox.py and tests/test_healthz.py check them).
+        "outbox": {"depth": 0, "oldest_pending_seconds": None, "parked": 0},
+        "socket_mode": "not used",
         "outbox_depth": 0,
         "outbox_oldest_pending_seconds": None,
         "outbox_failed": 0,

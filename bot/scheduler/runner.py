@@ -7,12 +7,15 @@ correctness under several schedulers comes from the claims in ``bot.scheduler.cl
 from __future__ import annotations
 
 import logging
+import secrets
+from contextlib import AbstractContextManager
 from datetime import datetime
 
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
+from bot import logs
 from bot.clock import utcnow
 from bot.scheduler.context import JobContext
 from bot.scheduler.registry import Job, all_jobs
@@ -28,6 +31,12 @@ class JobsFailed(Exception):
         super().__init__("; ".join(f"job {name} failed: {exc!r}" for name, exc in failures.items()))
 
 
+def _tagged(job: Job) -> AbstractContextManager[None]:
+    """Every line one run logs (the job's own, its failure, what it calls) names the job
+    and the run."""
+    return logs.bound(job=job.name, job_id=f"{job.name}-{secrets.token_hex(4)}")
+
+
 def _run(job: Job, ctx: JobContext, when: datetime) -> int:
     done = job.func(ctx, when)
     if done:
@@ -38,11 +47,12 @@ def _run(job: Job, ctx: JobContext, when: datetime) -> int:
 def run_job(job: Job, ctx: JobContext, now: datetime | None = None) -> int:
     """Run one job at ``now`` (default: the clock), logging instead of raising: a scheduler
     tick must survive one job's failure and try again on the next tick."""
-    try:
-        return _run(job, ctx, now or utcnow())
-    except Exception:
-        logger.exception("job %s failed", job.name)
-        return 0
+    with _tagged(job):
+        try:
+            return _run(job, ctx, now or utcnow())
+        except Exception:
+            logger.exception("job %s failed", job.name)
+            return 0
 
 
 def run_all_once(
@@ -55,12 +65,13 @@ def run_all_once(
     results: dict[str, int] = {}
     failures: dict[str, Exception] = {}
     for job in all_jobs():
-        try:
-            results[job.name] = _run(job, ctx, when)
-        except Exception as exc:
-            logger.exception("job %s failed", job.name)
-            results[job.name] = 0
-            failures[job.name] = exc
+        with _tagged(job):
+            try:
+                results[job.name] = _run(job, ctx, when)
+            except Exception as exc:
+                logger.exception("job %s failed", job.name)
+                results[job.name] = 0
+                failures[job.name] = exc
     if failures and raise_on_failure:
         raise JobsFailed(failures) from next(iter(failures.values()))
     return results
