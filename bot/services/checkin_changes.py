@@ -42,7 +42,7 @@ def skip_form(
     """The *Skip next week* modal for the role's next check-in (``NotAllowed`` for people
     who may not edit the role); ``thread`` is the check-in post it was opened from."""
     with sessions.begin() as session:
-        role = access.editable_role(session, actor, role_id, what=SKIP, now=now)
+        role = access.editable_role(session, actor, role_id, what=SKIP, now=now, changing=False)
         week, when = checkin_service.next_checkin(session, role, now=now)
         return skip_modal(role.id, week, when, thread)
 
@@ -115,7 +115,7 @@ def move_form(
 ) -> dict[str, Any]:
     """The *Change day or time* modal, filled with the contract's current schedule."""
     with sessions.begin() as session:
-        role = access.editable_role(session, actor, role_id, what=MOVE, now=now)
+        role = access.editable_role(session, actor, role_id, what=MOVE, now=now, changing=False)
         contract = role_service.current_brief(session, role).contract
         return move_modal(
             role.id, contract.checkin_weekday, contract.checkin_time.strftime("%H:%M")
