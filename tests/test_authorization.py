@@ -58,6 +58,7 @@ from tests.kickoff_flow import (
     Kickoff,
     add_people,
     brief_step,
+    role_step,
 )
 from tests.modals import fill, opened_view, submit
 
@@ -385,7 +386,7 @@ def _command(world: World, user: str, command: str, words: str = "") -> Seen:
 
 # -- rows --------------------------------------------------------------------------------------
 
-Prepare = Callable[[World], Any]
+Prepare = Callable[[World, str], Any]
 Run = Callable[[World, str, Any], Seen]
 Effect = Callable[[World, Seen, Rows, Rows, str], None]
 
@@ -398,7 +399,7 @@ class Row:
     allowed: frozenset[str]
     run: Run
     effect: Effect
-    prepare: Prepare = lambda world: None
+    prepare: Prepare = lambda world, user: None
     note: str = ""
     # Slack shows nothing for a closed modal: a refusal there can only change nothing.
     silent: bool = False
@@ -439,7 +440,7 @@ def opened_by(opener: str, action: str, value: Callable[[World], int | str]) -> 
     """The modal behind ``action`` as ``opener`` (someone allowed) opened it; the row's
     actor then submits that very view (a copied or forged submission for anyone else)."""
 
-    def prepare(world: World) -> dict[str, Any]:
+    def prepare(world: World, user: str) -> dict[str, Any]:
         seen = _press(world, opener, action, value(world))
         assert seen.opened(), seen.said
         return opened_view(world.tandem)
@@ -480,6 +481,39 @@ def closed(values: dict[str, Any]) -> Run:
 
 def role_a(world: World) -> int:
     return world.role
+
+
+def own_kickoff(world: World, user: str, _: Any) -> Seen:
+    """The person runs a whole kickoff of their own (a role created)."""
+    title = f"Data Lead {user[-4:]}"
+    return _seen(world.tandem, lambda: Kickoff(world.tandem, user).start(title).complete())
+
+
+def someone_elses_kickoff(steps: int) -> Prepare:
+    """The kickoff form of someone not in the table (``PANEL[1]``) after ``steps`` steps."""
+
+    def prepare(world: World, user: str) -> dict[str, Any]:
+        flow = Kickoff(world.tandem, PANEL[1]).start("Their Own Role")
+        for changes in [role_step(), brief_step()][:steps]:
+            assert flow.step(changes).json["response_action"] == "push"
+        return flow.view
+
+    return prepare
+
+
+def editing_brief(world: World, user: str) -> dict[str, Any]:
+    """*Edit brief* up to its last step, by the person if they may edit, else by the
+    recruiter (whose form the person then submits as a copy)."""
+    opener = user if user in (RECRUITER, HM, ADMIN) else RECRUITER
+    view = opened_by(opener, Action.EDIT, role_a)(world, user)
+    for changes in ({}, brief_step(business_need="The platform team merges with data.")):
+        view = submit(world.tandem, view, user=opener, changes=changes).json["view"]
+    return view
+
+
+def publishes_home(world: World, seen: Seen, before: Rows, after: Rows, actor: str) -> None:
+    published = [c.params.get("user_id") for c in seen.calls if c.method == "views.publish"]
+    assert ACTORS[actor] in published, seen.said
 
 
 FEEDBACK_VALUES = {"recommendation": "yes", "rating:0": "3"}
@@ -705,6 +739,53 @@ ROWS: list[Row] = [
         opens(Callback.QUALITY_CHECK),
         note="only the HM the check asks",
     ),
+    Row(
+        "*More* / *Back* under a Home tab list",
+        EVERYONE,
+        button(Action.HOME_PAGE, lambda w: "roles:1"),
+        publishes_home,
+        note="each person's own Home tab only",
+    ),
+    # -- the kickoff modals
+    Row(
+        "Kickoff modals, steps 1–3 (a new role: their own form)",
+        EVERYONE,
+        own_kickoff,
+        changes("roles"),
+        note="anyone in the workspace starts a role and becomes its creator",
+    ),
+    Row(
+        "Kickoff step 1 (someone else's form, copied)",
+        frozenset(),
+        submitted(lambda w: role_step()),
+        changes("kickoff_drafts"),
+        prepare=someone_elses_kickoff(0),
+        note="a form is its opener's only",
+    ),
+    Row(
+        "Kickoff step 2 (someone else's form, copied)",
+        frozenset(),
+        submitted(lambda w: brief_step()),
+        changes("kickoff_drafts"),
+        prepare=someone_elses_kickoff(1),
+        note="a form is its opener's only",
+    ),
+    Row(
+        "Kickoff step 3 (someone else's form, copied)",
+        frozenset(),
+        submitted(lambda w: {}),
+        changes("roles"),
+        prepare=someone_elses_kickoff(2),
+        note="a form is its opener's only",
+    ),
+    Row(
+        "Kickoff modals from *Edit brief* (saved at step 3)",
+        EDITORS,
+        submitted(lambda w: {}),
+        changes("brief_revisions"),
+        prepare=editing_brief,
+        note="rights re-checked at the save, not only when the form opened",
+    ),
     # -- modals (submitted as opened by someone allowed; anyone else's is a copied view)
     Row(
         "*Change plan* modal",
@@ -847,7 +928,7 @@ ROWS: list[Row] = [
 @pytest.mark.parametrize("actor", list(ACTORS))
 @pytest.mark.parametrize("row", ROWS, ids=[row.what for row in ROWS])
 def test_who_may_do_what(world: World, row: Row, actor: str) -> None:
-    context = row.prepare(world)
+    context = row.prepare(world, ACTORS[actor])
     before = world.snapshot()
     seen = row.run(world, ACTORS[actor], context)
     after = world.snapshot()
@@ -920,7 +1001,7 @@ def test_an_edit_opened_as_admin_is_refused_when_saved_after_the_demotion(
 ) -> None:
     world = demoted
     world.tandem.standin.users[ADMIN].is_admin = True
-    view = opened_by(ADMIN, Action.EDIT, role_a)(world)
+    view = opened_by(ADMIN, Action.EDIT, role_a)(world, ADMIN)
     revisions = world.snapshot()["brief_revisions"]
     reply = submit(world.tandem, view, user=ADMIN, changes={})
     view = reply.json["view"]
