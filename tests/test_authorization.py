@@ -310,7 +310,11 @@ def built(
         copy.write_bytes(Path(make_url(migrated_url).database or "").read_bytes())
         engine = make_engine(f"sqlite:///{copy}")
     else:
+        # The run's shared database: other modules' tests leave their rows behind.
         engine = make_engine(migrated_url)
+        names = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
+        with engine.begin() as connection:
+            connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
     with (
         freeze_time(session_today(request.config), tick=True),
         SlackStandin() as standin,
