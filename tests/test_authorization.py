@@ -929,8 +929,22 @@ ROWS: list[Row] = [
 ]
 
 
+# Under ``--dist loadgroup`` a module fixture is built again each time a worker comes back to
+# the module: the rows go in a few groups, each on one worker, which builds the world once per
+# database for its group.
+GROUPS = 4
+
+
+def _grouped(rows: list[Row]) -> list[Any]:
+    size = -(-len(rows) // GROUPS)
+    return [
+        pytest.param(row, id=row.what, marks=pytest.mark.xdist_group(f"authz-{n // size}"))
+        for n, row in enumerate(rows)
+    ]
+
+
 @pytest.mark.parametrize("actor", list(ACTORS))
-@pytest.mark.parametrize("row", ROWS, ids=[row.what for row in ROWS])
+@pytest.mark.parametrize("row", _grouped(ROWS))
 def test_who_may_do_what(world: World, row: Row, actor: str) -> None:
     context = row.prepare(world, ACTORS[actor])
     before = world.snapshot()
@@ -983,6 +997,7 @@ def _cached_admin(world: World) -> bool:
         return session.scalars(select(Person.is_admin).where(Person.user_id == ADMIN)).one()
 
 
+@pytest.mark.xdist_group("authz-0")
 def test_a_demoted_admin_keeps_the_cached_right_for_ten_minutes_then_loses_it(
     demoted: World,
 ) -> None:
@@ -1000,6 +1015,7 @@ def test_a_demoted_admin_keeps_the_cached_right_for_ten_minutes_then_loses_it(
         assert not _cached_admin(world)  # users.info was asked again and said so
 
 
+@pytest.mark.xdist_group("authz-0")
 def test_an_edit_opened_as_admin_is_refused_when_saved_after_the_demotion(
     demoted: World,
 ) -> None:
@@ -1019,6 +1035,7 @@ def test_an_edit_opened_as_admin_is_refused_when_saved_after_the_demotion(
     assert world.snapshot()["brief_revisions"] == revisions
 
 
+@pytest.mark.xdist_group("authz-0")
 def test_when_slack_cannot_say_a_stale_admin_is_refused_changes_but_may_open_forms(
     world: World,
 ) -> None:
