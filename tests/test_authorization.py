@@ -298,13 +298,18 @@ def _build(tandem: Tandem) -> World:
     return world
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def built(
     request: pytest.FixtureRequest,
     migrated_url: str,
     tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[World]:
-    """The world, built once per database on the session's frozen "today"."""
+    """The world, built once per database and worker on the session's frozen "today".
+
+    Session-scoped: xdist sends this module's tests to a worker among other modules' tests,
+    and a module fixture would be built again each time the worker came back to it. Between
+    its tests the world's app sits idle; other modules' tests may empty the shared PostgreSQL
+    database meanwhile, which :meth:`World.restore` undoes before each test here."""
     if migrated_url.startswith("sqlite"):
         copy = tmp_path_factory.mktemp("authz") / "tandem.db"
         copy.write_bytes(Path(make_url(migrated_url).database or "").read_bytes())
@@ -315,13 +320,11 @@ def built(
         names = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
         with engine.begin() as connection:
             connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-    with (
-        freeze_time(session_today(request.config), tick=True),
-        SlackStandin() as standin,
-    ):
+    with SlackStandin() as standin:
         tandem = Tandem(Database(engine, make_session_factory(engine)), standin)
         try:
-            world = _build(tandem)
+            with freeze_time(session_today(request.config), tick=True):
+                world = _build(tandem)
             yield world
         finally:
             tandem.close()
@@ -929,22 +932,8 @@ ROWS: list[Row] = [
 ]
 
 
-# Under ``--dist loadgroup`` a module fixture is built again each time a worker comes back to
-# the module: the rows go in a few groups, each on one worker, which builds the world once per
-# database for its group.
-GROUPS = 4
-
-
-def _grouped(rows: list[Row]) -> list[Any]:
-    size = -(-len(rows) // GROUPS)
-    return [
-        pytest.param(row, id=row.what, marks=pytest.mark.xdist_group(f"authz-{n // size}"))
-        for n, row in enumerate(rows)
-    ]
-
-
 @pytest.mark.parametrize("actor", list(ACTORS))
-@pytest.mark.parametrize("row", _grouped(ROWS))
+@pytest.mark.parametrize("row", ROWS, ids=[row.what for row in ROWS])
 def test_who_may_do_what(world: World, row: Row, actor: str) -> None:
     context = row.prepare(world, ACTORS[actor])
     before = world.snapshot()
@@ -997,7 +986,6 @@ def _cached_admin(world: World) -> bool:
         return session.scalars(select(Person.is_admin).where(Person.user_id == ADMIN)).one()
 
 
-@pytest.mark.xdist_group("authz-0")
 def test_a_demoted_admin_keeps_the_cached_right_for_ten_minutes_then_loses_it(
     demoted: World,
 ) -> None:
@@ -1015,7 +1003,6 @@ def test_a_demoted_admin_keeps_the_cached_right_for_ten_minutes_then_loses_it(
         assert not _cached_admin(world)  # users.info was asked again and said so
 
 
-@pytest.mark.xdist_group("authz-0")
 def test_an_edit_opened_as_admin_is_refused_when_saved_after_the_demotion(
     demoted: World,
 ) -> None:
@@ -1035,7 +1022,6 @@ def test_an_edit_opened_as_admin_is_refused_when_saved_after_the_demotion(
     assert world.snapshot()["brief_revisions"] == revisions
 
 
-@pytest.mark.xdist_group("authz-0")
 def test_when_slack_cannot_say_a_stale_admin_is_refused_changes_but_may_open_forms(
     world: World,
 ) -> None:
