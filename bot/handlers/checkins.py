@@ -161,8 +161,11 @@ def handle_skip(
             reason=reason,
             now=utcnow(),
         )
-    except (BadPayload, RoleNotFound, NotAllowed, checkin_changes.CheckinMoved):
+    except (BadPayload, RoleNotFound, checkin_changes.CheckinMoved):
         ack(response_action="update", view=message_view("Skip a check-in", SKIP_GONE))
+        return
+    except NotAllowed as refusal:
+        ack(response_action="update", view=message_view("Skip a check-in", str(refusal)))
         return
     except AlreadySubmitted:
         pass  # the first submission skipped the week and queued the note
@@ -217,8 +220,11 @@ def handle_move(
             at=at,
             now=utcnow(),
         )
-    except (BadPayload, RoleNotFound, NotAllowed):
+    except (BadPayload, RoleNotFound):
         ack(response_action="update", view=message_view("Check-in", NOT_HERE))
+        return
+    except NotAllowed as refusal:
+        ack(response_action="update", view=message_view("Check-in", str(refusal)))
         return
     except AlreadySubmitted:
         ack()

@@ -1,7 +1,9 @@
 """Rights: who may act on a role (product.md §6), checked by every use case that changes one.
 
 Admin rights come from Slack (``is_admin``/``is_owner`` via ``users.info``), cached on the
-person's row; only outsiders to the role are looked up, within the request's budget.
+person's row and asked again when that answer is older than ten minutes
+(``people.ADMIN_MAX_AGE``); only outsiders to the role are looked up, within the request's
+budget.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from bot.models import Role, RoleStatus
 from bot.services import roles as role_service
 from bot.services import submissions
 from bot.services.actors import Actor, SubmittedView
-from bot.services.people import refresh_people
+from bot.services.people import is_fresh_admin
 from bot.services.roles import NotAllowed
 
 EDITORS_ONLY = "Only the role's recruiter, hiring manager or a workspace admin can {what}."
@@ -42,14 +44,27 @@ def require_open(role: Role) -> None:
         raise RoleNotOpen(NOT_OPEN.format(state=state))
 
 
-def is_editor(session: Session, role: Role, actor: Actor, *, now: datetime) -> bool:
-    """Party to the role (recruiter or HM), or a workspace admin."""
+def is_editor(
+    session: Session, role: Role, actor: Actor, *, now: datetime, changing: bool = True
+) -> bool:
+    """Party to the role (recruiter or HM), or a workspace admin (see :func:`is_admin`)."""
     if actor.user_id in (role.recruiter_id, role.hiring_manager_id):
         return True
-    person = refresh_people(
-        session, team_id=actor.team_id, user_ids=[actor.user_id], fetch=actor.fetch, now=now
-    ).get(actor.user_id)
-    return role_service.may_edit(role, actor.user_id, person)
+    return is_admin(session, actor, now=now, changing=changing)
+
+
+def is_admin(session: Session, actor: Actor, *, now: datetime, changing: bool = True) -> bool:
+    """A workspace admin or owner, as Slack said at most ten minutes ago for a data change
+    (``changing``); opening a form (``changing=False``) may go by an older cached answer
+    when Slack cannot be asked within the request's budget."""
+    return is_fresh_admin(
+        session,
+        team_id=actor.team_id,
+        user_id=actor.user_id,
+        fetch=actor.fetch,
+        now=now,
+        changing=changing,
+    )
 
 
 def role_in_workspace(session: Session, actor: Actor, role_id: int | None) -> Role:
@@ -68,12 +83,14 @@ def editable_role(
     what: str,
     now: datetime,
     open_only: bool = False,
+    changing: bool = True,
 ) -> Role:
     """The role, if the actor may edit it; ``NotAllowed`` (saying who may) otherwise, and
     ``RoleNotOpen`` for a closed or held role when ``open_only`` (checked after the right,
-    so an outsider learns nothing about the role)."""
+    so an outsider learns nothing about the role). ``changing=False`` for a use case that
+    only opens a form (see :func:`is_admin`)."""
     role = role_in_workspace(session, actor, role_id)
-    if not is_editor(session, role, actor, now=now):
+    if not is_editor(session, role, actor, now=now, changing=changing):
         raise NotAllowed(EDITORS_ONLY.format(what=what))
     if open_only:
         require_open(role)

@@ -31,7 +31,6 @@ from bot.services import access, brief_delivery, retro_summary, timeline
 from bot.services.actors import Actor, SubmittedView
 from bot.services.errors import NotAllowed
 from bot.services.hiring_forms import FormErrors
-from bot.services.people import refresh_people
 from bot.services.roles import cached_people, today_for
 from bot.services.timeline import Event
 from bot.slack.ids import Field
@@ -124,7 +123,7 @@ def _refresh_pair_briefs(session: Session, item: ActionItem, *, now: datetime) -
 
 
 def _poll_and_role(
-    session: Session, actor: Actor, poll_id: int | None, *, now: datetime
+    session: Session, actor: Actor, poll_id: int | None, *, now: datetime, changing: bool = True
 ) -> tuple[RetroPoll, Role]:
     poll = session.get(RetroPoll, poll_id) if poll_id is not None else None
     if poll is None or poll.team_id != actor.team_id:
@@ -132,7 +131,7 @@ def _poll_and_role(
     role = session.get(Role, poll.role_id)
     if role is None or role.team_id != actor.team_id:
         raise NotAllowed(ROLE_GONE)
-    if not access.is_editor(session, role, actor, now=now):
+    if not access.is_editor(session, role, actor, now=now, changing=changing):
         raise NotAllowed(NOT_YOURS_TO_ADD)
     if poll.summarized_at is None:
         raise NotAllowed(NOT_SUMMARIZED)
@@ -144,7 +143,7 @@ def add_form(
 ) -> dict[str, Any]:
     """The modal behind the summary's *Add action item* (``NotAllowed`` otherwise)."""
     with sessions.begin() as session:
-        poll, role = _poll_and_role(session, actor, poll_id, now=now)
+        poll, role = _poll_and_role(session, actor, poll_id, now=now, changing=False)
         view = retro_summary.summary_view(session, role, poll)
         return action_item_modal(
             poll_id=poll.id,
@@ -266,12 +265,9 @@ def mark_done(sessions: SessionFactory, actor: Actor, item_id: int, *, now: date
         item = session.get(ActionItem, item_id)
         if item is None or item.team_id != actor.team_id:
             raise NotAllowed(NOT_YOURS_TO_MARK)
-        if actor.user_id not in (item.recruiter_id, item.hiring_manager_id):
-            person = refresh_people(
-                session, team_id=actor.team_id, user_ids=[actor.user_id], fetch=actor.fetch, now=now
-            ).get(actor.user_id)
-            if person is None or not person.is_admin:
-                raise NotAllowed(NOT_YOURS_TO_MARK)
+        pair = (item.recruiter_id, item.hiring_manager_id)
+        if actor.user_id not in pair and not access.is_admin(session, actor, now=now):
+            raise NotAllowed(NOT_YOURS_TO_MARK)
         marked = session.execute(
             update(ActionItem)
             .where(ActionItem.id == item.id, ActionItem.done_at.is_(None))

@@ -149,13 +149,16 @@ class AgreeOutcome(StrEnum):
     ALREADY = "already"
 
 
+PARTIES_ONLY = "Only the role's recruiter and hiring manager can agree to its contract."
+
+
 def agree_to_contract(session: Session, *, role: Role, user_id: str, now: datetime) -> AgreeOutcome:
     """Record one side's agreement to the contract as it stands now; the contract is signed
     when :func:`contract_status` says so. Agreeing again is needed (and recorded) only after
     a contract change this person has not acknowledged."""
     if user_id not in (role.recruiter_id, role.hiring_manager_id):
         # Says nothing about the role (not even who its two sides are) to someone not on it.
-        raise NotAllowed("Only the role's recruiter and hiring manager can agree to its contract.")
+        raise NotAllowed(PARTIES_ONLY)
     before = contract_status(session, role)
     if user_id not in before.to_agree and user_id not in before.to_acknowledge:
         return AgreeOutcome.ALREADY

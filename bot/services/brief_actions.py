@@ -27,6 +27,9 @@ def agree(
     """*Agree to contract*: HM and recruiter only; the brief is updated in place."""
     with sessions.begin() as session:
         role = access.role_in_workspace(session, actor, role_id)
+        # The right first, then the state: an outsider learns nothing about the role.
+        if actor.user_id not in (role.recruiter_id, role.hiring_manager_id):
+            raise role_service.NotAllowed(agreement.PARTIES_ONLY)
         access.require_open(role)
         outcome = agreement.agree_to_contract(session, role=role, user_id=actor.user_id, now=now)
         if outcome != AgreeOutcome.ALREADY:
@@ -40,7 +43,7 @@ def edit_view(
     """*Edit brief*: the kickoff modal pre-filled with the current revision (editors only)."""
     with sessions.begin() as session:
         role = access.editable_role(
-            session, actor, role_id, what="edit the brief", now=now, open_only=True
+            session, actor, role_id, what="edit the brief", now=now, open_only=True, changing=False
         )
         draft = draft_service.start_draft(
             session, team_id=role.team_id, user_id=actor.user_id, now=now, role=role
@@ -56,7 +59,7 @@ def change_plan_view(
     """*Change plan*: each stage's owner and target date (editors only)."""
     with sessions.begin() as session:
         role = access.editable_role(
-            session, actor, role_id, what="change the plan", now=now, open_only=True
+            session, actor, role_id, what="change the plan", now=now, open_only=True, changing=False
         )
         brief = role_service.current_brief(session, role)
         plan = [item.model_dump(mode="json") for item in brief.plan]

@@ -39,7 +39,7 @@ def open_add_candidate(
     """The *Add candidate* modal, for an editor of the role."""
     with sessions.begin() as session:
         role = access.editable_role(
-            session, actor, role_id, what="add candidates", now=now, open_only=True
+            session, actor, role_id, what="add candidates", now=now, open_only=True, changing=False
         )
         return add_candidate_modal(role.id, role.title)
 
@@ -50,7 +50,7 @@ def open_move_candidate(
     """The *Move candidate* modal, or what to do first when the role has no candidates."""
     with sessions.begin() as session:
         role = access.editable_role(
-            session, actor, role_id, what="move candidates", now=now, open_only=True
+            session, actor, role_id, what="move candidates", now=now, open_only=True, changing=False
         )
         if not candidate_service.has_candidates(session, role):
             return NO_CANDIDATES
@@ -169,7 +169,7 @@ def candidate_suggestions(
             role = access.role_in_workspace(session, actor, role_id)
         except RoleNotFound:
             return []
-        if not access.is_editor(session, role, actor, now=now):
+        if not access.is_editor(session, role, actor, now=now, changing=False):
             return []
         found = candidate_service.search_candidates(session, role, typed, active_only=active_only)
         return candidate_options(found)

@@ -42,7 +42,9 @@ def skip_form(
     """The *Skip next week* modal for the role's next check-in (``NotAllowed`` for people
     who may not edit the role); ``thread`` is the check-in post it was opened from."""
     with sessions.begin() as session:
-        role = access.editable_role(session, actor, role_id, what=SKIP, now=now)
+        role = access.editable_role(
+            session, actor, role_id, what=SKIP, now=now, open_only=True, changing=False
+        )
         week, when = checkin_service.next_checkin(session, role, now=now)
         return skip_modal(role.id, week, when, thread)
 
@@ -64,7 +66,7 @@ def skip_checkin(
     ``AlreadySubmitted`` when this submission was saved already (the note went with it).
     """
     with sessions.begin() as session:
-        role = access.editable_role(session, actor, role_id, what=SKIP, now=now)
+        role = access.editable_role(session, actor, role_id, what=SKIP, now=now, open_only=True)
         next_week, when = checkin_service.next_checkin(session, role, now=now)
         if week is None or week != next_week:
             raise CheckinMoved(f"the next check-in is {next_week}, not {week}")
@@ -115,7 +117,9 @@ def move_form(
 ) -> dict[str, Any]:
     """The *Change day or time* modal, filled with the contract's current schedule."""
     with sessions.begin() as session:
-        role = access.editable_role(session, actor, role_id, what=MOVE, now=now)
+        role = access.editable_role(
+            session, actor, role_id, what=MOVE, now=now, open_only=True, changing=False
+        )
         contract = role_service.current_brief(session, role).contract
         return move_modal(
             role.id, contract.checkin_weekday, contract.checkin_time.strftime("%H:%M")
@@ -150,7 +154,7 @@ def move_checkin(
     acknowledges, announced in the brief's thread and the brief updated in the same
     transaction (``AlreadySubmitted`` when this submission was saved already)."""
     with sessions.begin() as session:
-        role = access.editable_role(session, actor, role_id, what=MOVE, now=now)
+        role = access.editable_role(session, actor, role_id, what=MOVE, now=now, open_only=True)
         brief = role_service.current_brief(session, role)
         contract = brief.contract.model_copy(
             update={"checkin_weekday": weekday, "checkin_time": at}

@@ -220,8 +220,12 @@ def _chosen(
     return chosen
 
 
-def _panel_role(session: Session, actor: Actor, role_id: int | None, *, now: datetime) -> Role:
-    return access.editable_role(session, actor, role_id, what=WHAT, now=now, open_only=True)
+def _panel_role(
+    session: Session, actor: Actor, role_id: int | None, *, now: datetime, changing: bool = True
+) -> Role:
+    return access.editable_role(
+        session, actor, role_id, what=WHAT, now=now, open_only=True, changing=changing
+    )
 
 
 def panel_focus_form(
@@ -229,7 +233,7 @@ def panel_focus_form(
 ) -> dict[str, Any] | str:
     """The *Panel focus areas* modal, or why there is nothing to set."""
     with sessions.begin() as session:
-        role = _panel_role(session, actor, role_id, now=now)
+        role = _panel_role(session, actor, role_id, now=now, changing=False)
         brief = role_service.current_brief(session, role)
         if not brief.panel:
             return NO_PANEL

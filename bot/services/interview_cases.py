@@ -106,7 +106,7 @@ def open_log_interview(
     """The *Log interview* modal for an editor of the role (or what to do first)."""
     with sessions.begin() as session:
         role = access.editable_role(
-            session, actor, role_id, what="log interviews", now=now, open_only=True
+            session, actor, role_id, what="log interviews", now=now, open_only=True, changing=False
         )
         if not candidate_service.has_candidates(session, role, active_only=True):
             return NO_CANDIDATES
@@ -172,13 +172,15 @@ def log_interview(
 
 
 def _changeable(
-    session: Session, actor: Actor, interview_id: int, *, now: datetime
+    session: Session, actor: Actor, interview_id: int, *, now: datetime, changing: bool = True
 ) -> tuple[Interview, Role]:
     interview = interview_service.get_interview(
         session, team_id=actor.team_id, interview_id=interview_id
     )
     role = role_service.get_role(session, team_id=interview.team_id, role_id=interview.role_id)
-    if actor.user_id != interview.logged_by and not access.is_editor(session, role, actor, now=now):
+    if actor.user_id != interview.logged_by and not access.is_editor(
+        session, role, actor, now=now, changing=changing
+    ):
         raise NotAllowed(NOT_THEIRS)
     return interview, role
 
@@ -188,7 +190,7 @@ def open_edit_interview(
 ) -> dict[str, Any] | str:
     """The *Edit interview* modal, filled in with the interview as it is."""
     with sessions.begin() as session:
-        interview, role = _changeable(session, actor, interview_id, now=now)
+        interview, role = _changeable(session, actor, interview_id, now=now, changing=False)
         if interview.cancelled_at is not None:
             return CANCELLED
         person = get_person(session, role.team_id, actor.user_id)
@@ -224,11 +226,13 @@ def edit_interview(
         interview = interview_service.get_interview(
             session, team_id=actor.team_id, interview_id=interview_id
         )
+        # The right first, then the state and the form: an outsider learns nothing.
+        _changeable(session, actor, interview_id, now=now)
         role = role_service.get_role(session, team_id=interview.team_id, role_id=interview.role_id)
+        access.require_open(role)
         if interview.cancelled_at is not None:
             raise InterviewCancelled(str(interview.id))
         form = _checked_form(session, actor, values, with_candidate=False, now=now)
-        _changeable(session, actor, interview_id, now=now)
         assert form.times is not None
         starts_at, ends_at = form.times.resolve(calendar_for(session, role.team_id, actor.user_id))
         access.claim_submission(session, actor, view, now=now)
@@ -254,6 +258,7 @@ def cancel_interview(
     False when it was already cancelled."""
     with sessions.begin() as session:
         interview, role = _changeable(session, actor, interview_id, now=now)
+        access.require_open(role)
         cancelled = interview_service.cancel_interview(
             session, role=role, interview=interview, actor_id=actor.user_id, now=now
         )
@@ -268,7 +273,7 @@ def open_focus_areas(
     """The interview's *Focus areas* modal (whoever may change the interview, while the
     role is open), pre-filled with what each interviewer is to cover."""
     with sessions.begin() as session:
-        interview, role = _changeable(session, actor, interview_id, now=now)
+        interview, role = _changeable(session, actor, interview_id, now=now, changing=False)
         access.require_open(role)
         if interview.cancelled_at is not None:
             return FOCUS_CANCELLED

@@ -21,7 +21,7 @@ from bot.models import KickoffDraft
 from bot.services import action_items, brief_changes, brief_delivery
 from bot.services import drafts as draft_service
 from bot.services import roles as role_service
-from bot.services.access import claim_submission, require_open, was_submitted
+from bot.services.access import claim_submission, is_editor, require_open, was_submitted
 from bot.services.actors import Actor, SubmittedView
 from bot.services.brief_posts import channel_name_for
 from bot.services.kickoff_form import (
@@ -245,8 +245,8 @@ def submit_kickoff(
                 _posting_text(role.title, role.channel_id, channel_name_for(role.title)),
             )
         role = role_service.get_role(session, team_id=draft.team_id, role_id=draft.role_id)
-        editor = role_service.cached_people(session, draft.team_id, [actor.user_id])
-        if not role_service.may_edit(role, actor.user_id, editor.get(actor.user_id)):
+        # Admin rights re-checked here (at most ten minutes old), not taken from the draft.
+        if not is_editor(session, role, actor, now=now):
             raise NotAllowed(EDITORS_ONLY)
         require_open(role)
         outcome = role_service.revise_brief(

@@ -18,6 +18,9 @@ from bot.db import upsert_insert
 from bot.models import Person, Workspace
 
 MAX_AGE = timedelta(hours=12)
+# Admin rights that let someone change data are at most this old (issue 14): a person
+# demoted in Slack loses Tandem's admin powers within ten minutes.
+ADMIN_MAX_AGE = timedelta(minutes=10)
 
 # Returns Slack's ``user`` object, or None when Slack does not know the user.
 UserFetcher = Callable[[str], dict[str, Any] | None]
@@ -79,6 +82,27 @@ def refresh_people(
         result[user_id] = person
     session.flush()
     return result
+
+
+def is_fresh_admin(
+    session: Session,
+    *,
+    team_id: str,
+    user_id: str,
+    fetch: UserFetcher,
+    now: datetime,
+    changing: bool = True,
+) -> bool:
+    """Whether Slack says the person is an admin or owner, asked at most ``ADMIN_MAX_AGE``
+    ago (``users.info`` again when the cached answer is older). When Slack cannot be asked
+    and the cache is too old, a data change is refused (``changing``, fails closed); only
+    opening a form, which changes nothing, may go by the older answer."""
+    person = refresh_people(
+        session, team_id=team_id, user_ids=[user_id], fetch=fetch, now=now, max_age=ADMIN_MAX_AGE
+    ).get(user_id)
+    if person is None or not person.is_admin:
+        return False
+    return not changing or now - person.refreshed_at <= ADMIN_MAX_AGE
 
 
 def _new_person(session: Session, team_id: str, user_id: str, now: datetime) -> Person:

@@ -176,7 +176,9 @@ def open_close(
 ) -> dict[str, Any]:
     """*Close role* on the brief: the modal, for an editor of an open role."""
     with sessions.begin() as session:
-        role = access.editable_role(session, actor, role_id, what=WHAT_CLOSE, now=now)
+        role = access.editable_role(
+            session, actor, role_id, what=WHAT_CLOSE, now=now, changing=False
+        )
         access.require_open(role)
         return _modal(session, role, now=now)
 
@@ -189,7 +191,9 @@ def open_close_as_filled(
         candidate = session.get(Candidate, candidate_id)
         if candidate is None or candidate.team_id != actor.team_id:
             raise RoleNotFound("no such candidate here")
-        role = access.editable_role(session, actor, candidate.role_id, what=WHAT_CLOSE, now=now)
+        role = access.editable_role(
+            session, actor, candidate.role_id, what=WHAT_CLOSE, now=now, changing=False
+        )
         access.require_open(role)
         return _modal(session, role, now=now, candidate_id=candidate.id)
 

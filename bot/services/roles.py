@@ -116,13 +116,6 @@ def is_on_role(session: Session, role: Role, user_id: str) -> bool:
     return obligation_service.has_obligation(session, role=role, user_id=user_id)
 
 
-def may_edit(role: Role, user_id: str, person: Person | None) -> bool:
-    """The role's recruiter or HM, or a workspace admin (product.md §6)."""
-    if user_id in (role.recruiter_id, role.hiring_manager_id):
-        return True
-    return person is not None and person.is_admin
-
-
 # -- creating and revising --------------------------------------------------------------------
 
 

@@ -18,20 +18,18 @@ from bot.services.candidates import CandidateNotFound, get_candidate
 from bot.services.errors import NotAllowed
 from bot.services.form_values import row_id, whole_number
 from bot.services.hiring_forms import FormErrors
-from bot.services.people import refresh_people
 from bot.services.timeline import Event
 
 RECRUITER_ONLY = "Only the role's recruiter or a workspace admin can record survey scores."
 
 
-def _recorder_role(session: Session, actor: Actor, role_id: int | None, *, now: datetime) -> Role:
+def _recorder_role(
+    session: Session, actor: Actor, role_id: int | None, *, now: datetime, changing: bool = True
+) -> Role:
     role = access.role_in_workspace(session, actor, role_id)
     if actor.user_id == role.recruiter_id:
         return role
-    person = refresh_people(
-        session, team_id=actor.team_id, user_ids=[actor.user_id], fetch=actor.fetch, now=now
-    ).get(actor.user_id)
-    if person is None or not person.is_admin:
+    if not access.is_admin(session, actor, now=now, changing=changing):
         raise NotAllowed(RECRUITER_ONLY)
     return role
 
@@ -41,7 +39,7 @@ def survey_form(
 ) -> dict[str, Any]:
     """The *Record survey score* modal (``NotAllowed`` for anyone but the recruiter/admin)."""
     with sessions.begin() as session:
-        role = _recorder_role(session, actor, role_id, now=now)
+        role = _recorder_role(session, actor, role_id, now=now, changing=False)
         return survey_score_modal(role.id, role.title)
 
 

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from bot.db import SessionFactory
 from bot.services.actors import Actor
-from bot.services.people import ensure_workspace, refresh_people
+from bot.services.people import ensure_workspace, is_fresh_admin
 from bot.services.retro_settings import DEFAULT_QUALITY_CHECK_DAYS, MIN_ANONYMITY_THRESHOLD
 from bot.services.working_time import known_country
 
@@ -164,14 +164,13 @@ def change_setting(
 ) -> str:
     """``/tandem <name> <value>`` by a workspace admin; returns the answer to show them.
 
-    Admin rights come from Slack (``users.info``, cached); a value the setting refuses
+    Admin rights come from Slack (``users.info``, at most ten minutes old); a value the setting refuses
     changes nothing.
     """
     with sessions.begin() as session:
-        person = refresh_people(
-            session, team_id=actor.team_id, user_ids=[actor.user_id], fetch=actor.fetch, now=now
-        ).get(actor.user_id)
-        if person is None or not person.is_admin:
+        if not is_fresh_admin(
+            session, team_id=actor.team_id, user_id=actor.user_id, fetch=actor.fetch, now=now
+        ):
             return ADMINS_ONLY
     with sessions() as session:
         result = SETTINGS[name](session, team_id=actor.team_id, value=value, now=now)
