@@ -121,6 +121,9 @@ def _read_body(environ: dict[str, Any]) -> bytes:
 def _bolt_request(
     text: str, parsed: dict[str, Any], query: str, headers: dict[str, str]
 ) -> BoltRequest:
+    problem = _unreadable_by_bolt(parsed)
+    if problem:
+        raise ValueError(problem)
     request = BoltRequest(body=text, query=query, headers=headers)
     if request.body != parsed:
         # Bolt takes any form body containing the text "payload" for an interaction, so a
@@ -128,6 +131,17 @@ def _bolt_request(
         request.body = parsed
         request.context = build_context(BoltContext({}), parsed)
     return request
+
+
+def _unreadable_by_bolt(parsed: dict[str, Any]) -> str | None:
+    """What in a signed body Bolt's own routing would trip over before any middleware of ours
+    runs (it indexes ``actions[0]`` and looks inside ``event`` to pick a listener)."""
+    if "event" in parsed and not isinstance(parsed["event"], dict):
+        return "its event is not a JSON object"
+    actions = parsed.get("actions", [{}])
+    if not (isinstance(actions, list) and actions and isinstance(actions[0], dict)):
+        return "its actions are not a list of JSON objects"
+    return None
 
 
 def make_server(

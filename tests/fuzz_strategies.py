@@ -303,40 +303,45 @@ def element_state(
     return st.one_of(shaped, shaped, shaped, forged)
 
 
-@st.composite
 def state_values(
-    draw: st.DrawFn,
     view: dict[str, Any],
     *,
     today: date,
     users: list[str],
     known_values: list[str],
-) -> Any:
+) -> st.SearchStrategy[Any]:
     """``view.state.values`` for ``view``: each input kept as Slack pre-filled it, changed,
-    forged or missing; now and then an extra block, or no dict at all."""
-    if draw(st.integers(0, 40)) == 0:
-        return draw(wrong_type)
-    values: dict[str, Any] = {}
+    forged or missing; now and then an extra block, or no dict at all.
+
+    The strategies of the view's elements are built once (building them per draw costs more
+    than a request to the app)."""
+    entries: dict[str, st.SearchStrategy[Any]] = {}
     for block in view.get("blocks", []):
         if block.get("type") != "input":
             continue
         element = block.get("element", {})
-        block_id = block.get("block_id")
         action_id = element.get("action_id", "value")
-        choice = draw(st.integers(0, 9))
-        if choice == 0:
-            continue  # missing
-        if choice <= 3:
-            values[block_id] = {action_id: prefilled(element)}
-            continue
-        entry = draw(element_state(element, today=today, users=users, known_values=known_values))
-        if choice == 9:
-            values[block_id] = {draw(st.text(max_size=5)): entry, "other": draw(json_value)}
-        else:
-            values[block_id] = {action_id: entry}
-    if draw(st.integers(0, 9)) == 0:
-        values[draw(st.text(max_size=12))] = draw(json_value)
-    return values
+        kept = st.just({action_id: prefilled(element)})
+        changed = element_state(element, today=today, users=users, known_values=known_values)
+        entries[str(block.get("block_id"))] = st.one_of(
+            kept,
+            kept,
+            changed.map(lambda entry, a=action_id: {a: entry}),
+            changed.map(lambda entry, a=action_id: {a: entry}),
+            st.tuples(st.text(max_size=5), changed, json_value).map(
+                lambda t: {t[0]: t[1], "other": t[2]}
+            ),
+        )
+    # Each input present or missing (a field the modal does not have, now and then).
+    values = st.fixed_dictionaries({}, optional=entries)
+    extra = st.dictionaries(st.text(max_size=12), json_value, max_size=1)
+    return st.one_of(
+        st.tuples(values, extra).map(lambda t: {**t[1], **t[0]}),
+        values,
+        values,
+        values,
+        wrong_type,
+    )
 
 
 def prefilled(element: dict[str, Any]) -> dict[str, Any]:
