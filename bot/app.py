@@ -56,6 +56,7 @@ INTERACTIVE_TYPES = (
     "view_closed",
     "shortcut",
     "message_action",
+    "block_suggestion",
 )
 
 
@@ -235,8 +236,10 @@ def _refuse_incomplete_payload(
         isinstance(body["event_id"], str) and EVENT_ID.fullmatch(body["event_id"])
     ):
         missing = "well-formed event_id"
-    elif (body.get("command") or kind in INTERACTIVE_TYPES) and not context.user_id:
-        missing = "user"
+    elif (body.get("command") or kind in INTERACTIVE_TYPES) and not (
+        context.user_id and context.team_id
+    ):
+        missing = "user or team"
     elif kind == "block_actions" and not (
         isinstance(body.get("actions"), list)
         and body["actions"]

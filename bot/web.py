@@ -136,8 +136,9 @@ def _bolt_request(
 def _unreadable_by_bolt(parsed: dict[str, Any]) -> str | None:
     """What in a signed body Bolt's own routing would trip over before any middleware of ours
     runs (it indexes ``actions[0]`` and looks inside ``event`` to pick a listener)."""
-    if "event" in parsed and not isinstance(parsed["event"], dict):
-        return "its event is not a JSON object"
+    for name in ("event", "view"):
+        if name in parsed and not isinstance(parsed[name], dict):
+            return f"its {name} is not a JSON object"
     actions = parsed.get("actions", [{}])
     if not (isinstance(actions, list) and actions and isinstance(actions[0], dict)):
         return "its actions are not a list of JSON objects"

@@ -46,6 +46,7 @@ from bot.sandbox.slack_standin import Call, SlackStandin
 from tests.fuzz_strategies import INJECTED_CHANNEL, INJECTED_USER
 from tests.harness import Reply, Tandem
 
+MAX_BODY = 1024 * 1024  # cheroot's limit (bot.web.MAX_REQUEST_BODY_BYTES)
 # Every N-th case goes over real HTTP (cheroot), the rest to the WSGI callable in-process.
 HTTP_EVERY = 10
 
@@ -244,6 +245,13 @@ class Fuzzer:
                 return Reply(response.status, response.read().decode("utf-8", "replace"))
         except urllib.error.HTTPError as error:
             return Reply(error.code, error.read().decode("utf-8", "replace"))
+        except (urllib.error.URLError, ConnectionError) as error:
+            # Past its limit cheroot answers 413 and closes the connection while the client
+            # is still sending: the client may see only the closed pipe.
+            reason = getattr(error, "reason", error)
+            if len(raw) > MAX_BODY and isinstance(reason, ConnectionError):
+                return Reply(413, "")
+            raise
 
     # -- properties ------------------------------------------------------------------------
 

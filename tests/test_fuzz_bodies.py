@@ -19,6 +19,7 @@ ERROR, no broadcast mention posted):
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -263,3 +264,47 @@ def test_fuzzed_payload_shapes_never_fail(fuzz_world: World) -> None:
 
     with fuzz_world.clock():
         run()
+
+
+# -- regressions: examples the fuzzer found, kept as ordinary tests -----------------------------
+
+FOUND = {
+    # Bolt indexes actions[0] to route a block action, before any middleware of ours.
+    "actions is null": ("block_actions", "actions", None),
+    "actions is empty": ("block_actions", "actions", []),
+    "actions is an object": ("block_actions", "actions", {}),
+    # Bolt looks inside event and view to route, too.
+    "event is text": ("event_callback", "event", "x"),
+    "event is null": ("event_callback", "event", None),
+    "event is a list": ("event_callback", "event", [1]),
+    "view is null": ("view_submission", "view", None),
+    # Handlers answer through the response_url; one that is not a URL made them fail.
+    "response_url is not a URL": ("block_actions", "response_url", "x"),
+    "response_url is a number": ("block_actions", "response_url", 5),
+    # An options request without a user reached the handler, which needs one.
+    "block_suggestion without a user": ("block_suggestion", "user", None),
+}
+
+
+@pytest.mark.parametrize("name", list(FOUND))
+def test_signed_body_the_fuzzer_found_is_ignored_with_one_line(
+    tandem: Any, caplog: pytest.LogCaptureFixture, name: str
+) -> None:
+    kind, field, value = FOUND[name]
+    caplog.set_level(logging.WARNING)
+    response_url = tandem.standin.response_url("found")
+    if kind == "event_callback":
+        envelope = json.loads(
+            slack_requests.event_envelope({"type": "message", "text": "hi"}, event_id="Ev1FOUND")
+        )
+        envelope[field] = value
+        reply = tandem.post_signed(json.dumps(envelope), JSON)
+    else:
+        payload = _interaction(kind, RECRUITER, response_url)
+        payload[field] = value
+        reply = tandem.post_signed(slack_requests.interactive_body(payload), FORM)
+    assert reply.status == 200 and reply.body == ""
+    assert [r for r in caplog.records if r.levelno >= logging.ERROR] == []
+    assert len([r for r in caplog.records if r.levelno == logging.WARNING]) == 1
+    # Nothing sent (Bolt's authorization asks auth.test once, before any middleware of ours).
+    assert [c.method for c in tandem.standin.calls if c.method != "auth.test"] == []
