@@ -139,9 +139,14 @@ def _unreadable_by_bolt(parsed: dict[str, Any]) -> str | None:
     for name in ("event", "view"):
         if name in parsed and not isinstance(parsed[name], dict):
             return f"its {name} is not a JSON object"
-    actions = parsed.get("actions", [{}])
-    if not (isinstance(actions, list) and actions and isinstance(actions[0], dict)):
-        return "its actions are not a list of JSON objects"
+    actions = parsed.get("actions", [{"action_id": ""}])
+    if not (
+        isinstance(actions, list)
+        and actions
+        and isinstance(actions[0], dict)
+        and isinstance(actions[0].get("action_id"), str)
+    ):
+        return "its actions are not a list of actions with an action_id"
     return None
 
 

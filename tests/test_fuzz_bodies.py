@@ -38,8 +38,8 @@ from tests.hiring_flow import add_candidate, start_role
 from tests.kickoff_flow import ADMIN, HM, PANEL, RECRUITER, STRANGER
 
 # Cases per test in CI's run on SQLite (a tenth of that on PostgreSQL: fuzz_support).
-RAW_CASES = 2000
-BUTTON_CASES = 1200
+RAW_CASES = 4000
+BUTTON_CASES = 800
 SHAPE_CASES = 1000
 PEOPLE = [RECRUITER, HM, PANEL[0], ADMIN, STRANGER, "U0NOBODY"]
 # Events that change nothing a later case relies on (app_uninstalled would remove the token).
@@ -104,7 +104,9 @@ def raw_case(draw: st.DrawFn) -> tuple[bytes, str, bool, bool]:
     return body, content_type, signed, http
 
 
-def test_fuzzed_raw_bodies_are_refused_without_reaching_a_listener(fuzz_world: World) -> None:
+def test_fuzzed_raw_bodies_are_refused_without_reaching_a_listener(
+    fuzz_world: World, record_property: Any
+) -> None:
     fuzzer = fuzz_world.fuzzer
 
     @fuzz_settings(RAW_CASES, fuzz_world.backend)
@@ -128,8 +130,10 @@ def test_fuzzed_raw_bodies_are_refused_without_reaching_a_listener(fuzz_world: W
                 or status == 413
             )
 
+    before = fuzz_world.fuzzer.cases
     with fuzz_world.clock():
         run()
+    record_property("fuzz_cases", fuzz_world.fuzzer.cases - before)
 
 
 # -- every button, with forged values ----------------------------------------------------------
@@ -167,7 +171,9 @@ def button_case(draw: st.DrawFn, world_ids: dict[str, Any]) -> dict[str, Any]:
     return payload
 
 
-def test_fuzzed_button_values_get_one_private_answer(fuzz_world: World) -> None:
+def test_fuzzed_button_values_get_one_private_answer(
+    fuzz_world: World, record_property: Any
+) -> None:
     fuzzer = fuzz_world.fuzzer
     response_url = fuzz_world.tandem.standin.response_url("button")
 
@@ -187,8 +193,10 @@ def test_fuzzed_button_values_get_one_private_answer(fuzz_world: World) -> None:
                 assert call.params.get("response_type", "ephemeral") == "ephemeral", call.params
                 assert str(call.params.get("text") or "").strip(), call.params
 
+    before = fuzz_world.fuzzer.cases
     with fuzz_world.clock():
         run()
+    record_property("fuzz_cases", fuzz_world.fuzzer.cases - before)
 
 
 def _changed_in_place(outcome: Any) -> bool:
@@ -251,7 +259,7 @@ def shaped_case(draw: st.DrawFn, response_url: str) -> tuple[str, str]:
     return slack_requests.interactive_body(payload), FORM
 
 
-def test_fuzzed_payload_shapes_never_fail(fuzz_world: World) -> None:
+def test_fuzzed_payload_shapes_never_fail(fuzz_world: World, record_property: Any) -> None:
     fuzzer = fuzz_world.fuzzer
 
     @fuzz_settings(SHAPE_CASES, fuzz_world.backend)
@@ -262,8 +270,10 @@ def test_fuzzed_payload_shapes_never_fail(fuzz_world: World) -> None:
         fuzzer.check(outcome)
         assert outcome.reply.status in (200, 400), outcome.reply
 
+    before = fuzz_world.fuzzer.cases
     with fuzz_world.clock():
         run()
+    record_property("fuzz_cases", fuzz_world.fuzzer.cases - before)
 
 
 # -- regressions: examples the fuzzer found, kept as ordinary tests -----------------------------
@@ -273,6 +283,7 @@ FOUND = {
     "actions is null": ("block_actions", "actions", None),
     "actions is empty": ("block_actions", "actions", []),
     "actions is an object": ("block_actions", "actions", {}),
+    "an action without an action_id": ("block_actions", "actions", [{}]),
     # Bolt looks inside event and view to route, too.
     "event is text": ("event_callback", "event", "x"),
     "event is null": ("event_callback", "event", None),
