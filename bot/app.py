@@ -62,6 +62,7 @@ INTERACTIVE_TYPES = (
     "view_closed",
     "shortcut",
     "message_action",
+    "block_suggestion",
 )
 
 
@@ -254,12 +255,17 @@ def _refuse_incomplete_payload(
     ids = (context.user_id, context.team_id, context.enterprise_id, context.channel_id)
     if any(v is not None and not (isinstance(v, str) and SLACK_ID.fullmatch(v)) for v in ids):
         missing = "well-formed user, team or channel id"
+    elif "response_url" in body and not _is_url(body["response_url"]):
+        # Handlers answer through it; Slack's is always an https URL.
+        missing = "well-formed response_url"
     elif body.get("event_id") is not None and not (
         isinstance(body["event_id"], str) and EVENT_ID.fullmatch(body["event_id"])
     ):
         missing = "well-formed event_id"
-    elif (body.get("command") or kind in INTERACTIVE_TYPES) and not context.user_id:
-        missing = "user"
+    elif (body.get("command") or kind in INTERACTIVE_TYPES) and not (
+        context.user_id and context.team_id
+    ):
+        missing = "user or team"
     elif kind == "block_actions" and not (
         isinstance(body.get("actions"), list)
         and body["actions"]
@@ -278,6 +284,10 @@ def _refuse_incomplete_payload(
         return next()
     logger.warning("ignored %s: the payload has no %s", describe(body), missing)
     return BoltResponse(status=200, body="")
+
+
+def _is_url(value: Any) -> bool:
+    return isinstance(value, str) and (value == "" or value.startswith(("https://", "http://")))
 
 
 def tell_privately(body: dict[str, Any], context: BoltContext, text: str) -> None:

@@ -130,6 +130,9 @@ def _read_body(environ: dict[str, Any]) -> bytes:
 def _bolt_request(
     text: str, parsed: dict[str, Any], query: str, headers: dict[str, str]
 ) -> BoltRequest:
+    problem = _unreadable_by_bolt(parsed)
+    if problem:
+        raise ValueError(problem)
     request = BoltRequest(body=text, query=query, headers=headers)
     if request.body != parsed:
         # Bolt takes any form body containing the text "payload" for an interaction, so a
@@ -137,6 +140,23 @@ def _bolt_request(
         request.body = parsed
         request.context = build_context(BoltContext({}), parsed)
     return request
+
+
+def _unreadable_by_bolt(parsed: dict[str, Any]) -> str | None:
+    """What in a signed body Bolt's own routing would trip over before any middleware of ours
+    runs (it indexes ``actions[0]`` and looks inside ``event`` to pick a listener)."""
+    for name in ("event", "view"):
+        if name in parsed and not isinstance(parsed[name], dict):
+            return f"its {name} is not a JSON object"
+    actions = parsed.get("actions", [{"action_id": ""}])
+    if not (
+        isinstance(actions, list)
+        and actions
+        and isinstance(actions[0], dict)
+        and isinstance(actions[0].get("action_id"), str)
+    ):
+        return "its actions are not a list of actions with an action_id"
+    return None
 
 
 def make_server(
