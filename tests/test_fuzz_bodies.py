@@ -38,9 +38,9 @@ from tests.hiring_flow import add_candidate, start_role
 from tests.kickoff_flow import ADMIN, HM, PANEL, RECRUITER, STRANGER
 
 # Cases per test in CI's run on SQLite (a tenth of that on PostgreSQL: fuzz_support).
-RAW_CASES = 4000
-BUTTON_CASES = 800
-SHAPE_CASES = 1000
+RAW_CASES = 6600
+BUTTON_CASES = 400
+SHAPE_CASES = 700
 PEOPLE = [RECRUITER, HM, PANEL[0], ADMIN, STRANGER, "U0NOBODY"]
 # Events that change nothing a later case relies on (app_uninstalled would remove the token).
 EVENT_TYPES = ["app_home_opened", "message", "app_mention", "member_joined_channel", "whatever"]

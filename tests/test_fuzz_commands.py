@@ -32,7 +32,7 @@ from tests.kickoff_flow import ADMIN, HM, PANEL, RECRUITER, SOME_BOT, STRANGER, 
 CHANNELS = ["C0GENERAL", "D0DIRECT1", "C0UNKNOWN", "G0PRIVATE1"]
 PEOPLE = [RECRUITER, HM, PANEL[0], ADMIN, STRANGER, SOME_BOT, "U0NOBODY", "W0ENTERPRISE1"]
 # Cases per test in CI's run on SQLite (a tenth of that on PostgreSQL: fuzz_support).
-CASES = {Command.TANDEM: 1000, Command.SCORECARD: 500, Command.KICKOFF: 300}
+CASES = {Command.TANDEM: 500, Command.SCORECARD: 200, Command.KICKOFF: 150}
 
 
 @pytest.fixture(scope="module")

@@ -49,10 +49,10 @@ from tests.kickoff_flow import (
     brief_step,
     role_step,
 )
-from tests.modals import opened_view
+from tests.modals import opened_view, submit
 
 # Cases per modal in CI's run on SQLite (a tenth of that on PostgreSQL: fuzz_support).
-CASES = 100
+CASES = 50
 OTHERS = [RECRUITER, HM, PANEL[0], ADMIN, STRANGER, "U0NOBODY"]
 USERS = [RECRUITER, HM, *PANEL, ADMIN, STRANGER, "U0SOMEBOT", "U0NOBODY", "W0ENTERPRISE1"]
 
@@ -141,6 +141,19 @@ def _build(built: World) -> None:
         check.asked_at = now
         check_id = check.id
     _open(built, Callback.QUALITY_CHECK, HM, Action.QUALITY_CHECK, check_id, channel_id=f"D{HM}")
+    # Erasing a candidate: the picker, and the confirmation it leads to (a candidate of its
+    # own, so an erasure a fuzzed confirmation manages changes no other modal's world).
+    forgettable = add_candidate(tandem, closing, "Walter Skinner", RECRUITER)
+    before = len(tandem.standin.calls_to("views.open"))
+    tandem.command("/tandem", "forget-candidate", user=RECRUITER)
+    [picker_call] = tandem.standin.calls_to("views.open")[before:]
+    picker = picker_call.params["view"]
+    assert picker["callback_id"] == Callback.FORGET_PICK
+    built.views[Callback.FORGET_PICK] = {"view": picker, "user": RECRUITER}
+    reply = submit(tandem, picker, user=RECRUITER, changes={"forget_candidate": str(forgettable)})
+    confirmation = reply.json["view"]
+    assert confirmation["callback_id"] == Callback.FORGET_CONFIRM
+    built.views[Callback.FORGET_CONFIRM] = {"view": confirmation, "user": RECRUITER}
     with tandem.database.sessions() as session:
         built.ids["candidates"] = [str(c) for c in session.scalars(select(Candidate.id))]
 
