@@ -519,3 +519,114 @@ def test_the_week_gave_both_workspaces_due_work(world: World) -> None:
         "retry-events",
         "deliver-outbox",
     }, spoke
+
+
+# -- (c) Enterprise Grid: an org-wide install -----------------------------------------------
+
+ORG = "E0ACMEORG"
+ORG_WS = "T0ORGWS1"
+
+
+class OrgTandem(Tandem):
+    """Requests as Slack sends them for an org-wide install: the org named, the flag set."""
+
+    def __init__(self, *args: Any, team_known: bool = True, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.team_known = team_known
+
+    def command(self, command: str, text: str = "", *, user: str, **kwargs: Any) -> Reply:
+        kwargs.setdefault("response_url", self.standin.response_url("command"))
+        body = sr.slash_command_body(command, text, user_id=user, **kwargs)
+        body = body.replace("is_enterprise_install=false", "is_enterprise_install=true")
+        body += f"&enterprise_id={ORG}&enterprise_name=Acme+Org"
+        return self.post_signed(body, "application/x-www-form-urlencoded")
+
+    def interact(self, payload: dict[str, Any]) -> Reply:
+        payload = copy.deepcopy(payload)
+        payload["is_enterprise_install"] = True
+        payload["enterprise"] = {"id": ORG, "name": "Acme Org"}
+        if "team" in payload:
+            payload["team"] = {**payload["team"], "enterprise_id": ORG}
+        if not self.team_known:
+            # Org-level surfaces: Slack sends ``team: null`` and no team on the user.
+            payload["team"] = None
+            payload["user"] = {k: v for k, v in payload["user"].items() if k != "team_id"}
+            if isinstance(payload.get("view"), dict):
+                payload["view"].pop("app_installed_team_id", None)
+                payload["view"].pop("team_id", None)
+        return super().interact(payload)
+
+
+def _org_tandem(db: Database, standin: SlackStandin, **kwargs: Any) -> OrgTandem:
+    return OrgTandem(
+        db,
+        standin,
+        slack_bot_token=None,
+        slack_client_id="1111.2222",
+        slack_client_secret="client-secret",
+        **kwargs,
+    )
+
+
+def test_org_wide_install_serves_a_command_a_button_and_the_jobs(
+    db: Database, standin: SlackStandin
+) -> None:
+    from bot.models import OutboxMessage, Role
+    from bot.models import Workspace as WorkspaceRow
+    from tests.hiring_flow import press
+    from tests.kickoff_flow import Kickoff, role_step
+
+    ws = copy.deepcopy(A_TEMPLATE)
+    ws.team_id = ORG_WS
+    install(db, None, enterprise_id=ORG)  # org-wide: no team id on the install
+    tandem = _org_tandem(db, standin)
+    try:
+        with freeze_time(OPENED, tick=True):
+            add_people(standin, ws)
+            standin.add_channel("C0AGENERAL", "general", members={BOT_USER_ID})
+            people = role_step(hiring_manager=ws.hm, recruiter=ws.recruiter, panel=ws.panel)
+            Kickoff(tandem, ws.recruiter, team_id=ORG_WS).start(
+                ws.title, channel_id="C0AGENERAL"
+            ).complete(role=people, brief=BRIEF)
+            with db.sessions() as session:
+                role = session.scalars(select(Role)).one()
+                row = session.scalars(select(WorkspaceRow)).one()
+                assert (role.team_id, row.team_id, row.enterprise_id) == (ORG_WS, ORG_WS, ORG)
+            answer = press(tandem, ws.hm, Action.AGREE, str(role.id), team_id=ORG_WS)
+            assert answer is None or "agreed" in answer.lower(), answer
+            posts = [c for c in standin.calls if c.method.startswith("chat.")]
+            assert posts, "the kickoff's brief was not posted"
+            assert {token_of(c) for c in posts} == {f"xoxb-{ORG}"}
+            with db.sessions() as session:
+                states = set(session.scalars(select(OutboxMessage.state)))
+            assert states == {"sent"}, states
+    finally:
+        tandem.close()
+
+
+def test_org_level_request_without_a_workspace_gets_a_clear_answer(
+    db: Database, standin: SlackStandin
+) -> None:
+    from bot.app import NO_WORKSPACE_MESSAGE
+
+    install(db, None, enterprise_id=ORG)
+    tandem = _org_tandem(db, standin, team_known=False)
+    try:
+        payload = sr.block_action_payload(
+            user_id="U0ORGUSER",
+            action_id=Action.AGREE,
+            value="1",
+            team_id=ORG_WS,
+            response_url=standin.response_url("agree"),
+        )
+        assert tandem.interact(payload).status == 200
+        assert standin.last("response_url").params["text"] == NO_WORKSPACE_MESSAGE
+        view = {"callback_id": Callback.FEEDBACK, "private_metadata": "{}", "blocks": []}
+        reply = tandem.submit_view(view, user="U0ORGUSER", team_id=ORG_WS)
+        assert NO_WORKSPACE_MESSAGE in reply.body
+        with db.sessions() as session:
+            from bot.models import Workspace as WorkspaceRow
+
+            assert session.scalars(select(WorkspaceRow)).all() == []
+    finally:
+        tandem.close()
