@@ -65,6 +65,9 @@ from tests.tenancy_world import (
 )
 from tests.test_checkins import reply_event
 
+# One worker builds the two workspaces once per database and runs every case on them.
+pytestmark = pytest.mark.xdist_group("tenancy")
+
 
 @dataclass
 class World:
@@ -630,3 +633,21 @@ def test_org_level_request_without_a_workspace_gets_a_clear_answer(
             assert session.scalars(select(WorkspaceRow)).all() == []
     finally:
         tandem.close()
+
+
+def test_nothing_either_workspace_was_ever_shown_names_the_other(world: World) -> None:
+    """Every call the week made (posts, DMs, digests, Home tabs, scorecards, modals), by the
+    token it went with: none names the other workspace's roles, candidates, people or
+    channels."""
+    secrets = {world.a.token: world.b.secrets(), world.b.token: world.a.secrets()}
+    shown = 0
+    for call in world.tandem.standin.calls:
+        other = secrets.get(token_of(call))
+        if other is None or not call.method.startswith(SHOWN):
+            continue
+        shown += 1
+        leaked = {s for s in other if s in dump(call)}
+        assert leaked == set(), (call.method, leaked)
+    assert shown >= 50, shown
+    home = {token_of(c) for c in world.tandem.standin.calls_to("views.publish")}
+    assert home == {world.a.token, world.b.token}
