@@ -147,8 +147,9 @@ def create_app(
     app.middleware(inject_runtime)
     if not settings.oauth_enabled:
         app.middleware(_reject_foreign_workspace)
-    app.middleware(_refuse_incomplete_payload)
+    # Before the payload check, which ignores a request without a workspace in silence.
     app.middleware(_refuse_without_workspace)
+    app.middleware(_refuse_incomplete_payload)
     app.error(_error_handler(app))
     handlers.register(app)
     return app
@@ -197,6 +198,8 @@ def _refuse_without_workspace(
     instead of guessing a workspace."""
     if context.team_id or not (body.get("command") or body.get("type") in INTERACTIVE_TYPES):
         return next()
+    if not (isinstance(context.user_id, str) and SLACK_ID.fullmatch(context.user_id)):
+        return next()  # no one to tell: the payload check ignores it
     logger.warning("refused %s: no workspace in the request", describe(body))
     if body.get("type") == "block_actions":
         # Slack shows nothing of a click's ack: the answer goes to the person directly.

@@ -114,6 +114,25 @@ def _kickoff_views(tandem: Tandem, ws: Workspace) -> list[dict[str, Any]]:
     return views
 
 
+def _forget_views(tandem: Tandem, ws: Workspace) -> list[dict[str, Any]]:
+    """``/tandem forget-candidate`` by A's recruiter, where it exists: its picker and, with A's
+    candidate picked, its confirmation (not confirmed)."""
+    mark = len(tandem.standin.calls)
+    tandem.command("/tandem", "forget-candidate", user=ws.recruiter, team_id=ws.team_id)
+    opened = [c for c in tandem.standin.calls_since(mark) if c.method == "views.open"]
+    if not opened:
+        return []
+    views = [opened[-1].params["view"]]
+    reply = tandem.submit_view(
+        views[0],
+        user=ws.recruiter,
+        team_id=ws.team_id,
+        changes={"forget_candidate": str(ws.candidate_id)},
+    )
+    pushed = (reply.json or {}).get("view") if reply.body.startswith("{") else None
+    return views + ([pushed] if pushed else [])
+
+
 @pytest.fixture(scope="module")
 def world(
     migrated_url: str, tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest
@@ -160,6 +179,8 @@ def world(
             for view in opened:
                 views.setdefault(view["callback_id"], []).append(view)
             for view in _kickoff_views(tandem, a):
+                views.setdefault(view["callback_id"], []).append(view)
+            for view in _forget_views(tandem, a):
                 views.setdefault(view["callback_id"], []).append(view)
             for view in open_modals(tandem, a, buttons):
                 views.setdefault(view["callback_id"], []).append(view)
@@ -237,6 +258,7 @@ COMMANDS = [
     ("/tandem", "holidays US"),
     ("/tandem", "names full"),
     ("/tandem", "retro 5"),
+    ("/tandem", "forget-candidate"),
     ("/tandem", "nonsense {a_role_id}"),
 ]
 
@@ -519,6 +541,7 @@ def test_the_week_gave_both_workspaces_due_work(world: World) -> None:
         "purge-processed-events",
         "purge-view-submissions",
         "purge-oauth-states",
+        "purge-uninstalled",
         "retry-events",
         "deliver-outbox",
     }, spoke
