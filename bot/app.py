@@ -38,6 +38,10 @@ NOT_INSTALLED_MESSAGE = (
     "Tandem is not installed in this workspace (or was removed). "
     "A workspace admin can install it again from the Tandem install page."
 )
+NO_WORKSPACE_MESSAGE = (
+    "Tandem works inside one workspace of your organization, and this request did not say "
+    "which. Use Tandem from a channel or DM in your workspace; nothing was changed."
+)
 SOMETHING_WENT_WRONG = (
     "Sorry — Tandem hit an unexpected problem and did not do that; nothing was changed. "
     "Please try again in a minute. If it keeps happening, tell whoever runs Tandem for your "
@@ -159,6 +163,8 @@ def create_app(
     app.middleware(inject_runtime)
     if not settings.oauth_enabled:
         app.middleware(_reject_foreign_workspace)
+    # Before the payload check, which ignores a request without a workspace in silence.
+    app.middleware(_refuse_without_workspace)
     app.middleware(_refuse_incomplete_payload)
     app.error(_error_handler(app))
     handlers.register(app)
@@ -208,6 +214,41 @@ def _reject_foreign_workspace(
             )
         return BoltResponse(status=200, body="")
     return next()
+
+
+def _refuse_without_workspace(
+    body: dict[str, Any], context: BoltContext, next: Any
+) -> BoltResponse | None:
+    """An org-wide (Enterprise Grid) install can deliver a command or a click that names the
+    org but no workspace (``team`` null, no ``user.team_id``). Every role, candidate and
+    setting belongs to one workspace, so there is nothing Tandem may act on: say so, clearly,
+    instead of guessing a workspace."""
+    if context.team_id or not (body.get("command") or body.get("type") in INTERACTIVE_TYPES):
+        return next()
+    if not (isinstance(context.user_id, str) and SLACK_ID.fullmatch(context.user_id)):
+        return next()  # no one to tell: the payload check ignores it
+    logger.warning("refused %s: no workspace in the request", describe(body))
+    if body.get("type") == "block_actions":
+        # Slack shows nothing of a click's ack: the answer goes to the person directly.
+        tell_privately(body, context, NO_WORKSPACE_MESSAGE)
+        return BoltResponse(status=200, body="")
+    return _refusal(body, "Not in a workspace", NO_WORKSPACE_MESSAGE)
+
+
+def _refusal(body: dict[str, Any], title: str, text: str) -> BoltResponse:
+    """Slack's way of saying ``text`` to the person behind ``body``, in the ack itself."""
+    if body.get("type") == "view_submission":
+        answer: dict[str, Any] = {
+            "response_action": "update",
+            "view": _message_modal(title, text),
+        }
+    elif body.get("command") or body.get("type") == "shortcut":
+        answer = {"response_type": "ephemeral", "text": text}
+    else:
+        return BoltResponse(status=200, body="")
+    return BoltResponse(
+        status=200, body=json.dumps(answer), headers={"content-type": "application/json"}
+    )
 
 
 def _message_modal(title: str, text: str) -> dict[str, Any]:

@@ -53,10 +53,22 @@ def press(
     return answers[-1].params.get("text") if answers else None
 
 
-def add_candidate(tandem: Tandem, role_id: int, name: str, user: str, **changes: Any) -> int:
-    assert press(tandem, user, Action.ADD_CANDIDATE, str(role_id)) is None
+def add_candidate(
+    tandem: Tandem,
+    role_id: int,
+    name: str,
+    user: str,
+    *,
+    team_id: str = sr.TEAM_ID,
+    **changes: Any,
+) -> int:
+    assert press(tandem, user, Action.ADD_CANDIDATE, str(role_id), team_id=team_id) is None
     reply = submit(
-        tandem, opened_view(tandem), user=user, changes={"candidate_name": name, **changes}
+        tandem,
+        opened_view(tandem),
+        user=user,
+        changes={"candidate_name": name, **changes},
+        team_id=team_id,
     )
     assert reply.body == "", reply.body
     with tandem.database.sessions() as session:
@@ -74,12 +86,14 @@ def log_interview(
     end: str,
     interviewers: list[str],
     kind: str = "technical",
+    team_id: str = sr.TEAM_ID,
 ) -> Reply:
-    assert press(tandem, user, Action.LOG_INTERVIEW, str(role_id)) is None
+    assert press(tandem, user, Action.LOG_INTERVIEW, str(role_id), team_id=team_id) is None
     return submit(
         tandem,
         opened_view(tandem),
         user=user,
+        team_id=team_id,
         changes={
             "candidate": str(candidate_id),
             "interview_kind": kind,

@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from bot.models import Role
 from bot.sandbox.slack_standin import SlackStandin
+from tests import slack_requests as sr
 from tests.harness import Reply, Tandem
 from tests.modals import opened_view, submit
 
@@ -52,20 +53,25 @@ def brief_step(**changes: Any) -> dict[str, Any]:
 class Kickoff:
     """The views of one kickoff, step by step, and the app's answers."""
 
-    def __init__(self, tandem: Tandem, user: str = RECRUITER):
+    def __init__(self, tandem: Tandem, user: str = RECRUITER, *, team_id: str = sr.TEAM_ID):
         self.tandem = tandem
         self.user = user
+        self.team_id = team_id
         self.view: dict[str, Any] = {}
         self.reply: Reply | None = None
 
     def start(self, title: str = "Staff Data Engineer", channel_id: str = "C0GENERAL") -> Kickoff:
-        reply = self.tandem.command("/kickoff", title, user=self.user, channel_id=channel_id)
+        reply = self.tandem.command(
+            "/kickoff", title, user=self.user, channel_id=channel_id, team_id=self.team_id
+        )
         assert reply.status == 200 and reply.body == ""
         self.view = opened_view(self.tandem)
         return self
 
     def step(self, changes: dict[str, Any]) -> Reply:
-        self.reply = submit(self.tandem, self.view, user=self.user, changes=changes)
+        self.reply = submit(
+            self.tandem, self.view, user=self.user, changes=changes, team_id=self.team_id
+        )
         assert self.reply.status == 200
         body = self.reply.json or {}
         if body.get("response_action") == "push":

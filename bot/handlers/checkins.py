@@ -39,7 +39,11 @@ def handle_message(
     other channel messages are none of Tandem's business and are ignored.
     """
     subtype = event.get("subtype")
-    team_id = context.team_id or body.get("team_id") or ""
+    team_id = context.team_id or body.get("team_id")
+    if not isinstance(team_id, str) or not team_id:
+        # Every row is a workspace's: without one, no check-in thread can be this message's.
+        logger.warning("ignored message event %s: no workspace", body.get("event_id"))
+        return
     channel_id = event.get("channel", "")
 
     def is_checkin_thread(thread_ts: object, ts: object) -> bool:

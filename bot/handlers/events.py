@@ -145,6 +145,10 @@ def handle_app_home_opened(
     are on, their scorecard — or the welcome on a first visit."""
     if event.get("tab") != "home":
         return
+    if not context.team_id:
+        # An org-level event names no workspace; every Home tab shows one workspace's work.
+        logger.warning("ignored app_home_opened %s: no workspace", body.get("event_id"))
+        return
 
     def publish() -> None:
         home_refresh.home_opened(

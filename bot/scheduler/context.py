@@ -7,10 +7,12 @@ from dataclasses import dataclass, field
 
 from slack_sdk import WebClient
 from slack_sdk.oauth.installation_store import InstallationStore
+from sqlalchemy import select
 
 from bot.config import Settings
 from bot.db import SessionFactory
 from bot.delivery import Deliverer
+from bot.models import Workspace
 from bot.slack.client import make_web_client
 
 
@@ -29,12 +31,30 @@ class JobContext:
     _clients: dict[str, WebClient] = field(default_factory=dict)
 
     def token_for(self, team_id: str, enterprise_id: str | None = None) -> str | None:
-        """The workspace's bot token, resolved like Bolt resolves it; None if not installed."""
+        """The workspace's bot token, resolved like Bolt resolves it; None if not installed.
+
+        A workspace of an Enterprise Grid org may be served by its own install (a bot row with
+        its team id) or by the org-wide install (a bot row with the org's id and no team id),
+        and most queued work names only the team: the org then comes from the workspace's row.
+        """
         if self.installation_store is None:
             token = self.settings.slack_bot_token
             return token.get_secret_value() if token is not None else None
-        bot = self.installation_store.find_bot(enterprise_id=enterprise_id, team_id=team_id)
+        store = self.installation_store
+        bot = store.find_bot(enterprise_id=enterprise_id, team_id=team_id)
+        org = enterprise_id or (None if bot else self._enterprise_of(team_id))
+        if bot is None and org is not None and not enterprise_id:
+            bot = store.find_bot(enterprise_id=org, team_id=team_id)
+        if bot is None and org is not None:
+            bot = store.find_bot(enterprise_id=org, team_id=None, is_enterprise_install=True)
         return bot.bot_token if bot is not None and bot.bot_token else None
+
+    def _enterprise_of(self, team_id: str) -> str | None:
+        """The Enterprise Grid org a workspace belongs to, as its row recorded it."""
+        with self.sessions() as session:
+            return session.scalar(
+                select(Workspace.enterprise_id).where(Workspace.team_id == team_id)
+            )
 
     def client_for(self, team_id: str, enterprise_id: str | None = None) -> WebClient:
         """A WebClient with this workspace's bot token (for lookups such as ``users.info``;
