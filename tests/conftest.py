@@ -98,22 +98,22 @@ def pytest_configure(config: pytest.Config) -> None:
 
 @pytest.hookimpl(optionalhook=True)
 def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
-    """``-n auto``: three workers per core (at least six). Many tests spend their time waiting
+    """``-n auto``: two workers per core and one more (at least five). Many tests spend their time waiting
     the way Slack makes a client wait — a backoff, a ``Retry-After``, one message per second
     per channel — not computing, so a core can run a second one meanwhile."""
-    return max(6, 3 * (os.cpu_count() or 1))
+    return max(5, 2 * (os.cpu_count() or 1) + 1)
 
 
-# The big who-may-do-what matrices run every case on SQLite; on PostgreSQL (whose queries
-# they do not exercise differently: the rules live in Python) one case in three, spread over
-# every row, so CI stays well inside its 15 minutes. ``TANDEM_THOROUGH=1`` runs them all.
-SAMPLED_ON_POSTGRES = {
+# The big who-may-do-what matrices run every other case on SQLite and one in four on
+# PostgreSQL (whose queries they do not exercise differently: the rules live in Python),
+# spread over every row, so CI stays inside its 15 minutes. ``TANDEM_THOROUGH=1`` runs them all.
+SAMPLED_MATRICES = {
     "tests/test_authorization.py::test_who_may_do_what",
     "tests/test_tenant_isolation.py::test_button_from_b_with_a_ids_sees_nothing_of_a",
     "tests/test_tenant_isolation.py::test_modal_submitted_from_b_with_a_metadata_sees_nothing_of_a",
     "tests/test_tenant_isolation.py::test_command_from_b_sees_nothing_of_a",
 }
-POSTGRES_SAMPLE_EVERY = 3
+SAMPLE_EVERY = {"postgresql": 4, "sqlite": 2}
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -123,10 +123,11 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     kept, dropped = [], []
     for item in items:
         function = item.nodeid.split("[", 1)[0]
-        if function in SAMPLED_ON_POSTGRES and "postgresql" in item.nodeid:
-            index = seen.get(function, 0)
-            seen[function] = index + 1
-            if index % POSTGRES_SAMPLE_EVERY:
+        if function in SAMPLED_MATRICES:
+            backend = "postgresql" if "postgresql" in item.nodeid else "sqlite"
+            index = seen.get(function + backend, 0)
+            seen[function + backend] = index + 1
+            if index % SAMPLE_EVERY[backend]:
                 dropped.append(item)
                 continue
         kept.append(item)
