@@ -98,10 +98,10 @@ def pytest_configure(config: pytest.Config) -> None:
 
 @pytest.hookimpl(optionalhook=True)
 def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
-    """``-n auto``: two workers per core and one more (at least five). Many tests spend their time waiting
+    """``-n auto``: two workers per core (at least four). Many tests spend their time waiting
     the way Slack makes a client wait — a backoff, a ``Retry-After``, one message per second
     per channel — not computing, so a core can run a second one meanwhile."""
-    return max(5, 2 * (os.cpu_count() or 1) + 1)
+    return max(4, 2 * (os.cpu_count() or 1))
 
 
 # The big who-may-do-what matrices run every other case on SQLite and one in four on
