@@ -338,6 +338,8 @@ def tell_privately(body: dict[str, Any], context: BoltContext, text: str) -> Non
         if context.response_url and context.respond is not None:
             context.respond(text=text, response_type="ephemeral", replace_original=False)
         elif context.user_id and context.client is not None:
+            # Deliberately not through the outbox: the failure being explained may be the
+            # database itself (DATABASE_AWAY), where an outbox row could not be written.
             context.client.chat_postMessage(channel=context.user_id, text=text)
         else:
             logger.warning("could not tell anyone about the failure of %s", describe(body))
