@@ -136,12 +136,29 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         items[:] = kept
 
 
+def _check_xdist_groups_hold(session: pytest.Session) -> None:
+    """Under ``--dist loadgroup`` a test marked ``xdist_group`` must be scheduled with its
+    group (xdist appends ``@group`` to its node id); when a pytest or xdist upgrade breaks
+    that, the groups' module fixtures are rebuilt on every worker and CI slows by minutes."""
+    if session.config.getoption("dist", "no") != "loadgroup":
+        return
+    if not hasattr(session.config, "workerinput"):
+        return  # the controller: the workers collect and name the items
+    for item in session.items:
+        if item.get_closest_marker("xdist_group") is not None and "@" not in item.nodeid:
+            raise pytest.UsageError(
+                f"{item.nodeid} is in an xdist_group but its node id lacks the group: this "
+                "pytest-xdist does not support this pytest (see pyproject.toml)"
+            )
+
+
 def pytest_configure_node(node: Any) -> None:
     """xdist: every worker starts from the controller's "today"."""
     node.workerinput[TODAY_KEY] = node.config.stash[_today_key]
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:
+    _check_xdist_groups_hold(session)
     freezer = session.config.stash.get(_collection_freezer, None)
     if freezer is not None:
         freezer.stop()

@@ -19,7 +19,15 @@ from bot.models import Interview, Obligation
 from bot.slack.ids import Action
 from tests import hiring_flow
 from tests.harness import Tandem
-from tests.kickoff_flow import HM, RECRUITER, Kickoff, add_people, brief_step, only_role
+from tests.kickoff_flow import (
+    HM,
+    RECRUITER,
+    Kickoff,
+    add_people,
+    after_ack,
+    brief_step,
+    only_role,
+)
 from tests.modals import opened_view, submit
 
 LONDON = ZoneInfo("Europe/London")
@@ -106,7 +114,7 @@ def edit_brief(tandem: Tandem, user: str, steps: list[dict[str, Any]]) -> dict[s
     for changes in steps:
         body = submit(tandem, view, user=user, changes=changes).json
         if body.get("response_action") == "push":
-            view = body["view"]
+            view = after_ack(tandem, body["view"])
     return body
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date, timedelta
 from typing import Any
 
@@ -50,6 +51,22 @@ def brief_step(**changes: Any) -> dict[str, Any]:
     }
 
 
+def after_ack(tandem: Tandem, pushed: dict[str, Any]) -> dict[str, Any]:
+    """The view in front of the person once the work after the ack is done: a pushed view
+    with an ``external_id`` ("Checking…") is replaced by ``views.update``."""
+    external_id = pushed.get("external_id")
+    if not external_id:
+        return pushed
+    updates = [
+        c
+        for c in tandem.standin.calls_to("views.update")
+        if c.params.get("external_id") == external_id
+    ]
+    assert len(updates) == 1, f"expected one views.update of {external_id}, got {len(updates)}"
+    view: dict[str, Any] = updates[0].response["view"]
+    return view
+
+
 class Kickoff:
     """The views of one kickoff, step by step, and the app's answers."""
 
@@ -59,6 +76,7 @@ class Kickoff:
         self.team_id = team_id
         self.view: dict[str, Any] = {}
         self.reply: Reply | None = None
+        self._below: list[dict[str, Any]] = []  # the views under this one (Slack's stack)
 
     def start(self, title: str = "Staff Data Engineer", channel_id: str = "C0GENERAL") -> Kickoff:
         reply = self.tandem.command(
@@ -75,8 +93,18 @@ class Kickoff:
         assert self.reply.status == 200
         body = self.reply.json or {}
         if body.get("response_action") == "push":
-            self.view = body["view"]
+            self._below.append(self.view)
+            self.view = after_ack(self.tandem, body["view"])
         return self.reply
+
+    def back(self) -> Kickoff:
+        """*Back* on a pushed view: the one below, with its answers."""
+        self.view = self._below.pop()
+        return self
+
+    def shown_text(self) -> str:
+        """Everything the current view says (a step-1 problem found after the ack, say)."""
+        return json.dumps(self.view.get("blocks") or [], ensure_ascii=False)
 
     def complete(
         self,

@@ -57,6 +57,7 @@ from tests.kickoff_flow import (
     STRANGER,
     Kickoff,
     add_people,
+    after_ack,
     brief_step,
     role_step,
 )
@@ -514,7 +515,9 @@ def editing_brief(world: World, user: str) -> dict[str, Any]:
     opener = user if user in (RECRUITER, HM, ADMIN) else RECRUITER
     view = opened_by(opener, Action.EDIT, role_a)(world, user)
     for changes in ({}, brief_step(business_need="The platform team merges with data.")):
-        view = submit(world.tandem, view, user=opener, changes=changes).json["view"]
+        view = after_ack(
+            world.tandem, submit(world.tandem, view, user=opener, changes=changes).json["view"]
+        )
     return view
 
 
@@ -1011,7 +1014,7 @@ def test_an_edit_opened_as_admin_is_refused_when_saved_after_the_demotion(
     view = opened_by(ADMIN, Action.EDIT, role_a)(world, ADMIN)
     revisions = world.snapshot()["brief_revisions"]
     reply = submit(world.tandem, view, user=ADMIN, changes={})
-    view = reply.json["view"]
+    view = after_ack(world.tandem, reply.json["view"])
     reply = submit(world.tandem, view, user=ADMIN, changes={"business_need": "Reorg"})
     view = reply.json["view"]
     world.tandem.standin.users[ADMIN].is_admin = False

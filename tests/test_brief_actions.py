@@ -27,6 +27,7 @@ from tests.kickoff_flow import (
     TODAY,
     Kickoff,
     add_people,
+    after_ack,
     only_role,
 )
 from tests.modals import opened_view, submit
@@ -102,7 +103,7 @@ def _edit(
         reply = submit(tandem, view, user=user, changes=changes)
         body = reply.json
         if body.get("response_action") == "push":
-            view = body["view"]
+            view = after_ack(tandem, body["view"])
     assert reply is not None
     return reply.json
 

@@ -40,7 +40,7 @@ from tests.integrity_flow import (
     start_role,
     thread,
 )
-from tests.kickoff_flow import Kickoff, add_people, brief_step, only_role, role_step
+from tests.kickoff_flow import Kickoff, add_people, after_ack, brief_step, only_role, role_step
 from tests.modals import opened_view, submit
 
 ALREADY = "already saved"
@@ -111,7 +111,9 @@ def test_edit_brief_submitted_twice_makes_one_revision_and_one_note(tandem: Tand
         on_brief(tandem, RECRUITER, Action.EDIT, str(role_id))
         view = opened_view(tandem)
         for changes in ({}, {"must_haves": "Python\nStreaming"}):
-            view = submit(tandem, view, user=RECRUITER, changes=changes).json["view"]
+            view = after_ack(
+                tandem, submit(tandem, view, user=RECRUITER, changes=changes).json["view"]
+            )
         _one_said_already(_at_once(lambda: submit(tandem, view, user=RECRUITER)))
         assert ALREADY in submit(tandem, view, user=RECRUITER).body
     with tandem.database.sessions() as session:

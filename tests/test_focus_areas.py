@@ -41,6 +41,7 @@ from tests.kickoff_flow import (
     PANEL,
     RECRUITER,
     STRANGER,
+    after_ack,
     brief_step,
     only_role,
     role_step,
@@ -494,7 +495,7 @@ def _edit_brief(tandem: Tandem, role_id: int, steps: list[dict[str, Any]]) -> No
     for changes in steps:
         body = submit(tandem, view, user=RECRUITER, changes=changes).json
         if body and body.get("response_action") == "push":
-            view = body["view"]
+            view = after_ack(tandem, body["view"])
 
 
 def test_a_standing_focus_follows_the_brief(tandem: Tandem) -> None:

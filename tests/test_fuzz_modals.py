@@ -11,6 +11,8 @@ What every submission gets, besides the properties of tests/fuzz_support.py:
 * an answer Slack accepts: the modal closes (empty body), or ``response_action`` is
   ``errors`` (each message non-empty, keyed by an input block of the modal, so it shows next
   to the field), ``update`` or ``push`` (a view with text in it);
+  A step that asks Slack first (kickoff step 1) pushes "Checking…" and replaces it once,
+  after the ack, with a view that says something;
 * "specific": a refused value is named next to its field, a refused request says why in the
   modal it leaves (never Tandem's generic apology, which the traceback check rejects);
 * nothing half-written: after an ``errors`` answer, the main tables hold the rows they held.
@@ -250,6 +252,18 @@ def check_submission(fuzz_world: World, opened: dict[str, Any], payload: Any) ->
         elif action in ("update", "push"):
             shown = [t for t in texts_in(answer["view"].get("blocks")) if t.strip()]
             assert shown, answer
+            external_id = answer["view"].get("external_id")
+            if action == "push" and external_id:
+                # "Checking…": the work after the ack replaces it, once, with a view that
+                # says something (the next step, what to fix, or why the form is stale).
+                replaced = [
+                    c
+                    for c in outcome.calls
+                    if c.method == "views.update" and c.params.get("external_id") == external_id
+                ]
+                assert len(replaced) == 1, [c.method for c in outcome.calls]
+                assert [t for t in texts_in(replaced[0].params["view"].get("blocks")) if t.strip()]
+                refused = replaced[0].params["view"].get("callback_id") is None
     fuzz_world.check_records(refused=refused)
 
 

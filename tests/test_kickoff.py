@@ -91,7 +91,9 @@ def test_whole_kickoff_creates_the_role_and_pins_the_brief(tandem: Tandem) -> No
     closing = str(reply.json["view"])
     assert "posting its brief" in closing and "#hire-staff-data-engineer" in closing
     assert "Agree to contract" in closing
-    assert standin.calls_to("views.update") == []
+    # The one views.update is step 1's "Checking…" becoming step 2; none after the submit.
+    updates = standin.calls_to("views.update")
+    assert [u.params["view"]["callback_id"] for u in updates] == ["kickoff-brief"]
 
     with tandem.database.sessions() as session:
         revisions = session.scalars(select(BriefRevision)).all()
@@ -175,7 +177,6 @@ def test_channel_name_collision_gets_a_suffix(tandem: Tandem) -> None:
         (2, {"business_need": "y" * 2001}, "business_need", "2001 characters"),
         (2, {"business_need": ""}, "business_need", "why this role is needed"),
         (1, {"recruiter": HM}, "hiring_manager", "same person"),
-        (1, {"hiring_manager": SOME_BOT}, "hiring_manager", "not an app or bot"),
         (1, {"title": ""}, "title", "Give the role a title"),
         (1, {"headcount": "lots"}, "headcount", "whole number"),
         (1, {"channel_mode": "existing", "channel": None}, "channel", "Pick the shared channel"),
@@ -216,6 +217,22 @@ def test_each_refusal_is_next_to_its_field_and_stores_nothing(
     assert tandem.standin.calls_to("chat.postMessage") == []
 
 
+def test_a_bot_as_hiring_manager_is_refused_after_asking_slack(tandem: Tandem) -> None:
+    flow = Kickoff(tandem).start()
+    with tandem.database.sessions() as session:
+        before = session.scalars(select(KickoffDraft.answers)).one()
+
+    reply = flow.step(role_step(hiring_manager=SOME_BOT))
+
+    assert reply.json["response_action"] == "push"
+    assert "Hiring manager" in flow.shown_text() and "not an app or bot" in flow.shown_text()
+    assert _count(tandem, Role) == 0
+    with tandem.database.sessions() as session:
+        assert session.scalars(select(KickoffDraft.answers)).one() == before
+    flow.back().step(role_step())
+    assert flow.view["callback_id"] == "kickoff-brief"
+
+
 def test_same_person_on_both_sides_is_allowed_once_confirmed(tandem: Tandem) -> None:
     Kickoff(tandem).start().complete(role=role_step(recruiter=HM, same_person=["yes"]))
     role = only_role(tandem)
@@ -227,9 +244,15 @@ def test_private_channel_without_tandem_says_how_to_add_it(tandem: Tandem) -> No
     flow = Kickoff(tandem).start()
     reply = flow.step(role_step(channel_mode="existing", channel="G0SECRET"))
 
-    error = reply.json["errors"]["channel"]
-    assert "#exec-hiring" in error and "/invite @Tandem" in error
+    # Only Slack can say so: the ack pushed "Checking…", which became the list of fixes.
+    assert reply.json["response_action"] == "push"
+    assert flow.view["title"]["text"] == "Step 1 needs a fix"
+    assert "#exec-hiring" in flow.shown_text() and "/invite @Tandem" in flow.shown_text()
     assert _count(tandem, Role) == 0
+    # *Back* returns to step 1 with the answers; with Tandem invited, Next goes on.
+    tandem.standin.channels["G0SECRET"].members |= {BOT_USER_ID, RECRUITER}
+    flow.back().step(role_step(channel_mode="existing", channel="G0SECRET"))
+    assert flow.view["callback_id"] == "kickoff-brief"
 
 
 def test_user_text_is_escaped_and_cannot_mention_channel(tandem: Tandem) -> None:

@@ -383,13 +383,14 @@ def test_rate_limited_people_lookup_does_not_delay_a_kickoff_step(tandem: Tandem
     kickoff = Kickoff(tandem).start()
     tandem.standin.fail("users.info", status=429, retry_after=6, times=10)
 
-    started = time.monotonic()
     reply = kickoff.step(role_step())
-    acked_after = time.monotonic() - started
 
+    # The ack asks Slack nothing; after it, the first 429 ends the look-ups (no waiting it
+    # out while the person looks at "Checking…") and step 2 follows.
     assert reply.json["response_action"] == "push"
-    assert acked_after < 3.0  # Slack's deadline; waiting out the 429 would take 6 s
+    assert reply.seconds < 1.0
     assert len(tandem.standin.calls_to("users.info")) == 1
+    assert kickoff.view["callback_id"] == "kickoff-brief"
 
 
 def test_rate_limited_lookup_does_not_expire_the_trigger_id(tandem: Tandem) -> None:

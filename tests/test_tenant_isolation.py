@@ -101,7 +101,7 @@ def _kickoff_views(tandem: Tandem, ws: Workspace) -> list[dict[str, Any]]:
         "/kickoff", "Draft Only", user=ws.recruiter, channel_id=general, team_id=ws.team_id
     )
     views = [tandem.standin.last("views.open").params["view"]]
-    from tests.kickoff_flow import role_step
+    from tests.kickoff_flow import after_ack, role_step
 
     for changes in (
         role_step(hiring_manager=ws.hm, recruiter=ws.recruiter, panel=ws.panel),
@@ -110,7 +110,7 @@ def _kickoff_views(tandem: Tandem, ws: Workspace) -> list[dict[str, Any]]:
         reply = tandem.submit_view(
             views[-1], user=ws.recruiter, changes=changes, team_id=ws.team_id
         )
-        views.append(reply.json["view"])
+        views.append(after_ack(tandem, reply.json["view"]))
     return views
 
 

@@ -135,6 +135,45 @@ def role_step_view(
     )
 
 
+# What each step-1 field is called in the modal, for a problem reported after the ack.
+_ROLE_FIELD_LABELS = {
+    Field.HIRING_MANAGER: "Hiring manager",
+    Field.RECRUITER: "Recruiter",
+    Field.CHANNEL: "Existing channel",
+    Field.PANEL: "Interview panel",
+}
+
+
+def role_check_view(*, external_id: str) -> dict[str, Any]:
+    """Pushed by step 1's ack while Tandem asks Slack about the people and the channel; it
+    becomes step 2 (or the list of what to fix) a moment later."""
+    return {
+        "type": "modal",
+        "external_id": external_id,
+        "title": plain("One moment"),
+        "close": plain("Back"),
+        "blocks": [section(":hourglass_flowing_sand: Checking the people and the channel…")],
+    }
+
+
+def role_problems_view(*, errors: dict[str, str]) -> dict[str, Any]:
+    """What Slack's answers ruled out on step 1, field by field; *Back* returns to it with
+    every answer kept."""
+    lines = [
+        f"• *{_ROLE_FIELD_LABELS.get(field, 'Step 1')}:* {escape_mrkdwn(message)}"
+        for field, message in errors.items()
+    ]
+    return {
+        "type": "modal",
+        "title": plain("Step 1 needs a fix"),
+        "close": plain("Back"),
+        "blocks": [
+            section(":warning: Please fix this on the previous step, then press *Next* again:"),
+            section("\n".join(lines)[:3000]),
+        ],
+    }
+
+
 def brief_step_view(
     *,
     draft_id: int,

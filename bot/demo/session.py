@@ -428,8 +428,11 @@ class Demo:
                 view_id = str((call.response.get("view") or {}).get("id", ""))
                 self._modals[person.id] = OpenModal(view, view_id, context.channel)
             elif call.method == "views.update" and call.response:
+                external_id = call.params.get("external_id")
                 for modal in self._modals.values():
-                    if modal.view_id == call.params.get("view_id"):
+                    if modal.view_id == call.params.get("view_id") or (
+                        external_id and modal.view.get("external_id") == external_id
+                    ):
                         modal.view = view
         self._record(*items, *self.capture.from_calls(calls, context))
 

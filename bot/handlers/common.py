@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import uuid
 from collections.abc import Callable
 from typing import Any
 
@@ -83,6 +84,21 @@ def actor_of(context: BoltContext, client: WebClient) -> Actor:
         fetch=request_user_fetcher(client, budget),
         enterprise_id=context.enterprise_id,
     )
+
+
+def unique_external_id(prefix: str) -> str:
+    """A view's ``external_id`` (unique per workspace), to replace a view pushed by an ack."""
+    return f"{prefix}-{uuid.uuid4().hex}"
+
+
+def replace_view(client: WebClient, external_id: str, view: dict[str, Any]) -> None:
+    """``views.update`` of the view an ack pushed; a person who closed it meanwhile is no
+    error (the draft keeps their answers for the next /kickoff)."""
+    try:
+        client.views_update(external_id=external_id, view=view)
+    except SlackApiError as exc:
+        error = exc.response.get("error") if exc.response is not None else None
+        logger.info("views.update %s: %s", external_id, error)
 
 
 def submitted_view(view: dict[str, Any]) -> SubmittedView:

@@ -1,7 +1,11 @@
 """``/kickoff`` and its three-step modal (also used to edit a brief).
 
 Each step validates before it acks: errors go back next to their fields and nothing is
-stored; a valid step saves its answers in the draft and pushes the next step. The last step
+stored; a valid step saves its answers in the draft and pushes the next step. Step 1 is the
+exception for what only Slack can answer (is the hiring manager a person, can Tandem see the
+channel, is the requester in it): its ack checks the form alone and pushes a "Checking…"
+view, and the look-ups, the draft and step 2 come after the ack (``views.update``), so a
+slow or rate-limited Slack never delays the answer to a click. The last step
 saves the role (or the new revision) and queues its messages in one transaction
 (``bot.services.kickoff``), and the modal says the brief is on its way.
 """
@@ -13,10 +17,17 @@ from typing import Any
 from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
-from bot.blocks.kickoff import message_view
+from bot.blocks.kickoff import message_view, role_check_view, role_problems_view
 from bot.clock import utcnow
 from bot.db import SessionFactory
-from bot.handlers.common import ALREADY_SAVED, actor_of, open_modal, submitted_view
+from bot.handlers.common import (
+    ALREADY_SAVED,
+    actor_of,
+    open_modal,
+    replace_view,
+    submitted_view,
+    unique_external_id,
+)
 from bot.services import kickoff as kickoff_service
 from bot.services.kickoff_form import CHANNEL_EXISTING
 from bot.services.roles import NotAllowed, RoleNotFound
@@ -67,13 +78,19 @@ def handle_role_step(
     context: BoltContext,
     sessions: SessionFactory,
 ) -> None:
-    """Step 1 → step 2."""
+    """Step 1 → step 2: the form's own errors in the ack; Slack's answers after it."""
     values = read_values(view)
     assert context.user_id is not None
+    form_errors = kickoff_service.role_step_form_errors(values)
+    if form_errors:
+        ack(response_action="errors", errors=form_errors)
+        return
+    checking = role_check_view(external_id=unique_external_id("kickoff"))
+    ack(response_action="push", view=checking)
+
+    # The person is looking at "Checking…": one quick try each, within the request's
+    # look-up budget; a rate-limited Slack leaves the cached people rows to answer.
     channel_id = values.get(Field.CHANNEL)
-    # The ack needs these answers (field errors): what the picked channel is and whether the
-    # person is in it, asked of Slack within the request's budget (skipped when Tandem
-    # creates the channel, and outside the database transaction).
     channel = None
     if values.get(Field.CHANNEL_MODE) == CHANNEL_EXISTING and channel_id:
         quick = quick_client(client)
@@ -90,13 +107,10 @@ def handle_role_step(
             channel=channel,
             now=utcnow(),
         )
+        next_view = outcome.view or role_problems_view(errors=outcome.errors)
     except (BadPayload, RoleNotFound, AlreadySubmitted):
-        _close_with(ack, "Kickoff", STALE_MODAL)
-        return
-    if outcome.errors:
-        ack(response_action="errors", errors=outcome.errors)
-        return
-    ack(response_action="push", view=outcome.view)
+        next_view = message_view("Kickoff", STALE_MODAL)
+    replace_view(client, checking["external_id"], next_view)
 
 
 def handle_brief_step(

@@ -16,6 +16,7 @@ import json
 import os
 import secrets
 import threading
+import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -83,6 +84,8 @@ class Reply:
 
     status: int
     body: str
+    # Seconds from sending the request to the answer (the ack), without the work after it.
+    seconds: float = 0.0
 
     @property
     def json(self) -> Any:
@@ -198,11 +201,13 @@ class SandboxApp:
         req = urllib.request.Request(
             self.url + path, data=data, headers=headers or {}, method=method
         )
+        started = time.monotonic()
         try:
             with self._opener.open(req, timeout=REQUEST_TIMEOUT_SECONDS) as response:
-                return Reply(response.status, response.read().decode())
+                body_text = response.read().decode()
+                return Reply(response.status, body_text, time.monotonic() - started)
         except urllib.error.HTTPError as error:
-            return Reply(error.code, error.read().decode())
+            return Reply(error.code, error.read().decode(), time.monotonic() - started)
 
     def post_signed(
         self,

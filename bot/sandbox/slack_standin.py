@@ -439,7 +439,20 @@ class SlackStandin(Faults):
             return ok
         if method in ("views.open", "views.push", "views.update"):
             view = dict(p.get("view") or {})
-            view_id = str(p.get("view_id") or f"V{next(self._ids):08d}")
+            # An update by external_id keeps the view's id, as Slack does; a view pushed by an
+            # ack (which the stand-in never saw) gets one here.
+            external_id = p.get("external_id") or view.get("external_id")
+            known = next(
+                (
+                    i
+                    for i, v in self.views.items()
+                    if external_id and v.get("external_id") == external_id
+                ),
+                None,
+            )
+            view_id = str(p.get("view_id") or known or f"V{next(self._ids):08d}")
+            if external_id:
+                view["external_id"] = external_id
             view.update({"id": view_id, "hash": f"{self._next_ts()}.hash"})
             self.views[view_id] = view
             return {**ok, "view": view}

@@ -105,6 +105,12 @@ def _draft(
     return draft
 
 
+def role_step_form_errors(values: dict[str, Any]) -> dict[str, str]:
+    """Step 1's errors that the form alone shows (nothing asked of Slack or the database):
+    what the ack can answer next to the fields."""
+    return validate_role_step(values, people={}, channel=None, facts_checked=False).errors
+
+
 def save_role_step(
     sessions: SessionFactory,
     actor: Actor,

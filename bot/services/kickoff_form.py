@@ -162,12 +162,15 @@ def validate_role_step(
     people: dict[str, Person | None],
     channel: ChannelFacts | None,
     require_membership: bool = True,
+    facts_checked: bool = True,
 ) -> StepResult:
     """Step 1: title, level, location, headcount, the two sides, the channel, the panel.
 
     A new role may use an existing channel only if the person running the kickoff is in it
     (``require_membership``): Tandem invites both sides and the panel there on their word.
-    An edit keeps the role's channel, so it is not asked again.
+    An edit keeps the role's channel, so it is not asked again. With ``facts_checked``
+    false only what the form itself says is checked (what Slack says of the people and the
+    channel is not known yet): the checks a submission can answer before its ack.
     """
     result = StepResult()
     title = _text(values, Field.TITLE)
@@ -189,7 +192,7 @@ def validate_role_step(
         if not user_id:
             result.errors[key] = f"Pick the {label}."
             continue
-        person = people.get(user_id)
+        person = people.get(user_id) if facts_checked else None
         if person is not None and person.is_bot:
             result.errors[key] = f"The {label} must be a person, not an app or bot."
         elif person is not None and person.is_deleted:
@@ -208,30 +211,8 @@ def validate_role_step(
             result.errors[Field.CHANNEL] = (
                 "Pick the shared channel, or choose “Create a new channel” above."
             )
-        elif channel is None:
-            result.errors[Field.CHANNEL] = (
-                "Tandem cannot see that channel. If it is private, add Tandem first: "
-                "type /invite @Tandem in the channel, then submit again."
-            )
-        elif channel.is_im:
-            result.errors[Field.CHANNEL] = "Pick a channel both sides share, not a direct message."
-        elif channel.is_archived:
-            result.errors[Field.CHANNEL] = "That channel is archived; pick another one."
-        elif channel.is_private and not channel.is_member:
-            result.errors[Field.CHANNEL] = (
-                f"Tandem is not a member of the private channel #{channel.name}. Add it by "
-                "typing /invite @Tandem in that channel, then submit again."
-            )
-        elif require_membership and channel.requester_is_member is not True:
-            # Tandem invites both sides and the panel there: only on the word of a member.
-            result.errors[Field.CHANNEL] = (
-                f"You are not a member of #{channel.name}, so Tandem will not post the brief "
-                "there or invite anyone into it. Join it first, pick a channel you are in, or "
-                "choose “Create a new channel”."
-                if channel.requester_is_member is False
-                else f"Tandem could not check that you are a member of #{channel.name}. Try "
-                "again, or pick a channel you are in."
-            )
+        elif facts_checked and (problem := _channel_problem(channel, require_membership)):
+            result.errors[Field.CHANNEL] = problem
     panel = list(dict.fromkeys(values.get(Field.PANEL) or []))
     if len(panel) > MAX_PANEL:
         result.errors[Field.PANEL] = f"A panel of {len(panel)} is a lot; keep it to {MAX_PANEL}."
@@ -259,6 +240,35 @@ def validate_role_step(
         or channel.requester_is_member is True,
     }
     return result
+
+
+def _channel_problem(channel: ChannelFacts | None, require_membership: bool) -> str | None:
+    """Why the picked channel cannot be the role's, from what Slack said of it."""
+    if channel is None:
+        return (
+            "Tandem cannot see that channel. If it is private, add Tandem first: "
+            "type /invite @Tandem in the channel, then submit again."
+        )
+    elif channel.is_im:
+        return "Pick a channel both sides share, not a direct message."
+    elif channel.is_archived:
+        return "That channel is archived; pick another one."
+    elif channel.is_private and not channel.is_member:
+        return (
+            f"Tandem is not a member of the private channel #{channel.name}. Add it by "
+            "typing /invite @Tandem in that channel, then submit again."
+        )
+    elif require_membership and channel.requester_is_member is not True:
+        # Tandem invites both sides and the panel there: only on the word of a member.
+        return (
+            f"You are not a member of #{channel.name}, so Tandem will not post the brief "
+            "there or invite anyone into it. Join it first, pick a channel you are in, or "
+            "choose “Create a new channel”."
+            if channel.requester_is_member is False
+            else f"Tandem could not check that you are a member of #{channel.name}. Try "
+            "again, or pick a channel you are in."
+        )
+    return None
 
 
 def validate_brief_step(values: dict[str, Any], *, today: date) -> StepResult:
