@@ -62,6 +62,7 @@ MODAL_BUTTONS = {
     Action.CLOSE_ROLE,
     Action.RECORD_SURVEY,
     Action.PANEL_FOCUS,
+    Action.EDIT_WORKSPACE_SETTINGS,
     Action.FOCUS_AREAS,
     Action.RETRO_ANSWER,
     Action.ADD_ACTION_ITEM,
@@ -320,7 +321,7 @@ def open_modals(
     views: list[dict[str, Any]] = []
     for action in sorted(actions):
         for value in buttons.get(action, []):
-            for user in (ws.hm, ws.recruiter, *ws.panel):
+            for user in (ws.hm, ws.recruiter, *ws.panel, ws.admin):
                 mark = len(tandem.standin.calls)
                 press(tandem, user, action, value, team_id=ws.team_id)
                 opened = [

@@ -38,6 +38,8 @@ NOT_IN_THE_STORY = {
     Action.POST_AGAIN: "recovery after Slack refused a post; tests/test_kickoff.py covers it",
     Action.CANCEL_INTERVIEW: "the story keeps its interview; tests/test_nudge_ladder.py covers cancelling",
     Action.HOME_PAGE: "the Home tab pages only past 15 items owed or 20 roles; tests/test_app_home.py covers it",
+    Action.EDIT_WORKSPACE_SETTINGS: "set once per workspace by an admin; tests/test_admin_settings.py covers it",
+    Callback.WORKSPACE_SETTINGS: "set once per workspace by an admin; tests/test_admin_settings.py covers it",
     Callback.FORGET_PICK: "erasing a candidate is not part of a hire; tests/test_forget_candidate.py covers it",
     Callback.FORGET_CONFIRM: "erasing a candidate is not part of a hire; tests/test_forget_candidate.py covers it",
     "app_uninstalled": "uninstalling ends the story; tests/test_events.py covers it",

@@ -104,6 +104,7 @@ def _build(built: World) -> None:
         ).first()
     built.ids.update(role=role_id, candidate=candidate, interview=interview)
     _open(built, Callback.PLAN, RECRUITER, Action.CHANGE_PLAN, role_id)
+    _open(built, Callback.WORKSPACE_SETTINGS, ADMIN, Action.EDIT_WORKSPACE_SETTINGS, "settings")
     _open(built, Callback.ADD_CANDIDATE, RECRUITER, Action.ADD_CANDIDATE, role_id)
     _open(built, Callback.MOVE_CANDIDATE, RECRUITER, Action.MOVE_CANDIDATE, role_id)
     _open(built, Callback.LOG_INTERVIEW, RECRUITER, Action.LOG_INTERVIEW, role_id)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.blocks.admin_settings import home_section
 from bot.blocks.help import home_blocks
 from bot.blocks.nudges import home_items_blocks
 from bot.blocks.scorecard import figure_value
@@ -167,8 +168,9 @@ def dashboard_blocks(board: Dashboard, *, notice: str = "") -> list[dict[str, An
     """The Home tab: the welcome on a first visit, else what is owed, roles, scorecard;
     ``notice`` (Tandem's answer to a button pressed in the tab) goes on top."""
     top = [context(f":information_source: {escape_mrkdwn(notice[:500])}")] if notice else []
+    admin = home_section(board.workspace_settings) if board.workspace_settings else []
     if board.first_visit:
-        return [*top, *home_blocks()]
+        return [*top, *home_blocks(), *([divider(), *admin] if admin else [])]
     blocks = [
         *top,
         *_owed(board),
@@ -181,6 +183,7 @@ def dashboard_blocks(board: Dashboard, *, notice: str = "") -> list[dict[str, An
             "*Welcome to Tandem* — it keeps recruiter and hiring manager to the agreement they "
             f"wrote down at kickoff. `{Command.TANDEM} help` lists every command."
         ),
+        *([divider(), *admin] if admin else []),
     ]
     assert len(blocks) <= BLOCK_LIMIT, len(blocks)
     return blocks

@@ -31,6 +31,7 @@ from bot.services.brief import (
     turnaround_text,
 )
 from bot.services.kickoff_form import CHANNEL_CREATE, CHANNEL_EXISTING, ProposedDates
+from bot.services.workspace_defaults import ContractDefaults
 from bot.slack.ids import Callback, Field, plan_date_field, plan_owner_field, responsibility_field
 
 SIDE_CHOICES: list[Option] = [
@@ -256,12 +257,19 @@ def plan_blocks(plan: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def contract_step_view(
-    *, draft_id: int, answers: dict[str, Any], proposed: ProposedDates, editing: bool
+    *,
+    draft_id: int,
+    answers: dict[str, Any],
+    proposed: ProposedDates,
+    editing: bool,
+    defaults: ContractDefaults | None = None,
 ) -> dict[str, Any]:
     """Step 3: the collaboration contract, the responsibility matrix and the hiring plan.
 
-    ``proposed`` holds the dates offered until the person picks others (all working days).
+    ``proposed`` holds the dates offered until the person picks others (all working days);
+    ``defaults``, the workspace's turnaround and check-in slot (admin settings).
     """
+    defaults = defaults or ContractDefaults()
     contract = answers.get("contract") or {}
     slate_due = contract.get("slate_due") or proposed.slate_due.isoformat()
     responsibilities = {r["key"]: r for r in answers.get("responsibilities") or []}
@@ -273,7 +281,7 @@ def contract_step_view(
             Field.TURNAROUND,
             "Interview feedback",
             [(str(h), turnaround_text(h)) for h in TURNAROUND_CHOICES],
-            initial=str(contract.get("feedback_turnaround_hours", 48)),
+            initial=str(contract.get("feedback_turnaround_hours", defaults.turnaround_hours)),
             hint="After the interview ends, counting only working days on each interviewer's own "
             "clock; a due time outside working hours moves to the next working morning.",
         ),
@@ -281,12 +289,12 @@ def contract_step_view(
             Field.CHECKIN_DAY,
             "Weekly check-in day",
             [(str(i), day) for i, day in enumerate(WEEKDAYS)],
-            initial=str(contract.get("checkin_weekday", 0)),
+            initial=str(contract.get("checkin_weekday", defaults.checkin_weekday)),
         ),
         time_picker(
             Field.CHECKIN_TIME,
             "Weekly check-in time",
-            initial=contract.get("checkin_time", "10:00"),
+            initial=contract.get("checkin_time", defaults.checkin_time.strftime("%H:%M")),
             hint="In the hiring manager's time zone.",
         ),
         number_input(

@@ -4,6 +4,7 @@ from slack_bolt import App
 
 from bot.handlers import (
     action_items,
+    admin_settings,
     brief_actions,
     candidates,
     checkins,
@@ -36,3 +37,4 @@ def register(app: App) -> None:
     focus_areas.register(app)
     events.register(app)
     home.register(app)
+    admin_settings.register(app)

@@ -14,7 +14,7 @@ from bot.handlers import forget
 from bot.services import scorecard, weekly_digest, work_settings, workspace_settings
 from bot.services.actors import Actor
 from bot.slack.ids import Command
-from bot.slack.lookups import user_fetcher
+from bot.slack.lookups import request_group_fetcher, user_fetcher
 
 HELP_WORDS = {"", "help", "?", "-h", "--help"}
 
@@ -26,6 +26,7 @@ def _actor(context: BoltContext, client: WebClient) -> Actor:
         user_id=context.user_id,
         fetch=user_fetcher(client),
         enterprise_id=context.enterprise_id,
+        fetch_group=request_group_fetcher(client),
     )
 
 

@@ -19,7 +19,7 @@ from bot.services.errors import NotAllowed, RoleNotFound
 from bot.services.hiring_forms import FormErrors
 from bot.services.submissions import AlreadySubmitted
 from bot.slack.forms import read_values
-from bot.slack.lookups import request_user_fetcher
+from bot.slack.lookups import request_group_fetcher, request_user_fetcher
 from bot.slack.metadata import BadPayload, parse_id, parse_metadata
 
 logger = logging.getLogger(__name__)
@@ -83,6 +83,7 @@ def actor_of(context: BoltContext, client: WebClient) -> Actor:
         user_id=context.user_id,
         fetch=request_user_fetcher(client, budget),
         enterprise_id=context.enterprise_id,
+        fetch_group=request_group_fetcher(client, budget),
     )
 
 

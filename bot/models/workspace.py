@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, time
 
-from sqlalchemy import Boolean, Integer, String, Time, UniqueConstraint
+from sqlalchemy import Boolean, Integer, String, Text, Time, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.models.base import Base, UTCDateTime
@@ -39,6 +39,18 @@ class Workspace(Base):
     # the data is kept for TANDEM_RETENTION_DAYS, then purged (bot/services/retention.py).
     # None while installed; a reinstall clears it.
     uninstalled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Admin settings (App Home, admins only; bot/services/admin_settings.py). None: the
+    # product's default — 48 working hours for feedback, check-ins Mondays at 10:00,
+    # TANDEM_RETENTION_DAYS after an uninstall.
+    default_turnaround_hours: Mapped[int | None] = mapped_column(Integer)
+    default_checkin_weekday: Mapped[int | None] = mapped_column(Integer)
+    default_checkin_time: Mapped[time | None] = mapped_column(Time())
+    retention_days: Mapped[int | None] = mapped_column(Integer)
+    # Members of this Slack user group count as Tandem admins besides Slack's admins and
+    # owners; their ids (comma separated) as Slack last listed them, and when.
+    admin_usergroup_id: Mapped[str | None] = mapped_column(String(32))
+    admin_group_members: Mapped[str | None] = mapped_column(Text)
+    admin_group_refreshed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class Person(Base):
@@ -77,3 +89,6 @@ class Person(Base):
     # When the person last opened Tandem's Home tab: only then is it worth publishing it
     # again after their own actions (a Home tab nobody has opened is drawn when it is).
     home_opened_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The country whose public holidays are the person's days off (``/tandem holidays me
+    # DE``), for teams that span countries; None follows the workspace's.
+    holiday_country: Mapped[str | None] = mapped_column(String(8))

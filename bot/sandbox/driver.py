@@ -307,6 +307,7 @@ class SandboxApp:
             team_id=team_id,
             view_id=view_id,
             title=(view.get("title") or {}).get("text", "Tandem"),
+            blocks=view.get("blocks") or [],
         )
         return self.interact(payload)
 

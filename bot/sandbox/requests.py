@@ -151,8 +151,10 @@ def view_submission_payload(
     view_id: str = "V0TEST",
     title: str = "Tandem",
     trigger_id: str = "111.222.valid",
+    blocks: list[dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
-    """A ``view_submission`` payload: the modal's ``state.values`` as the person left them."""
+    """A ``view_submission`` payload: the modal's ``state.values`` as the person left them,
+    and its ``blocks`` as Slack showed them."""
     return {
         "type": "view_submission",
         "team": {"id": team_id, "domain": "acme-talent"},
@@ -164,7 +166,7 @@ def view_submission_payload(
             "id": view_id,
             "team_id": team_id,
             "type": "modal",
-            "blocks": [],
+            "blocks": list(blocks or []),
             "private_metadata": private_metadata,
             "callback_id": callback_id,
             "state": {"values": values},

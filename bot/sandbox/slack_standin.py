@@ -94,6 +94,8 @@ class SlackStandin(Faults):
         self.views: dict[str, dict[str, Any]] = {}
         self.home_views: dict[str, dict[str, Any]] = {}
         self.uploads: dict[str, dict[str, Any]] = {}
+        # User groups: id -> (handle, member ids).
+        self.usergroups: dict[str, tuple[str, set[str]]] = {}
         self._init_faults()
         self._released = threading.Event()
         self._stored_at: dict[tuple[str, str], float] = {}
@@ -357,6 +359,19 @@ class SlackStandin(Faults):
                 "bot_id": BOT_ID,
                 "is_enterprise_install": False,
             }
+        if method == "usergroups.list":
+            return {
+                **ok,
+                "usergroups": [
+                    {"id": group_id, "handle": handle, "name": handle.title(), "date_delete": 0}
+                    for group_id, (handle, _members) in self.usergroups.items()
+                ],
+            }
+        if method == "usergroups.users.list":
+            group = self.usergroups.get(str(p.get("usergroup")))
+            if group is None:
+                return {"ok": False, "error": "no_such_subteam"}
+            return {**ok, "users": sorted(group[1])}
         if method == "users.info":
             user = self.users.get(str(p.get("user")))
             if user is None:

@@ -54,7 +54,7 @@ def is_editor(
 
 
 def is_admin(session: Session, actor: Actor, *, now: datetime, changing: bool = True) -> bool:
-    """A workspace admin or owner, as Slack said at most ten minutes ago for a data change
+    """A workspace admin or owner (or in the admin user group), as Slack said at most ten minutes ago for a data change
     (``changing``); opening a form (``changing=False``) may go by an older cached answer
     when Slack cannot be asked within the request's budget."""
     return is_fresh_admin(
@@ -64,6 +64,7 @@ def is_admin(session: Session, actor: Actor, *, now: datetime, changing: bool = 
         fetch=actor.fetch,
         now=now,
         changing=changing,
+        fetch_group=actor.fetch_group,
     )
 
 

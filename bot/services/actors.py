@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.services.people import UserFetcher
+from bot.services.people import GroupFetcher, UserFetcher, no_group_lookup
 
 
 def _no_lookup(_user_id: str) -> None:
@@ -26,6 +26,8 @@ class Actor:
     # ``users.info`` within the request's budget (None: use the cached row).
     fetch: UserFetcher = _no_lookup
     enterprise_id: str | None = None
+    # ``usergroups.users.list`` within the request's budget: the admin user group's members.
+    fetch_group: GroupFetcher = no_group_lookup
 
 
 @dataclass(frozen=True)

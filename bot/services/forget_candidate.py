@@ -60,7 +60,7 @@ from bot.services.feedback import NICE_NOTES_FIELD, NOTES_FIELD
 from bot.services.form_values import row_id
 from bot.services.hiring_forms import FormErrors
 from bot.services.outbox_claims import STALE_CLAIM
-from bot.services.people import refresh_people
+from bot.services.people import is_fresh_admin
 
 ADMIN_MAX_AGE = timedelta(minutes=10)
 # The timeline kind of an erasure (recorded directly: it names no candidate, only its id).
@@ -88,17 +88,17 @@ def placeholder(candidate_id: int) -> str:
 
 
 def _is_fresh_admin(session: Session, actor: Actor, now: datetime) -> bool:
-    """A workspace admin per Slack, as looked up at most :data:`ADMIN_MAX_AGE` ago; when
-    Slack cannot be asked, an older cached answer does not count."""
-    person = refresh_people(
+    """A workspace admin per Slack (or the admin user group), as looked up at most
+    :data:`ADMIN_MAX_AGE` ago; when Slack cannot be asked, an older cached answer does not
+    count."""
+    return is_fresh_admin(
         session,
         team_id=actor.team_id,
-        user_ids=[actor.user_id],
+        user_id=actor.user_id,
         fetch=actor.fetch,
         now=now,
-        max_age=ADMIN_MAX_AGE,
-    ).get(actor.user_id)
-    return person is not None and person.is_admin and now - person.refreshed_at <= ADMIN_MAX_AGE
+        fetch_group=actor.fetch_group,
+    )
 
 
 def _erasable(

@@ -37,11 +37,12 @@ from bot.models import (
     Role,
 )
 from bot.models.role import RoleStatus, Side
-from bot.services import agreement
+from bot.services import agreement, workspace_defaults
 from bot.services.nudge_delivery import obligation_item
 from bot.services.obligations import open_for
 from bot.services.roles import revision_numbers
 from bot.services.scorecard_metrics import Figure, Scope, figures, period_days
+from bot.services.workspace_defaults import AdminSettings
 
 # How many of each list the Home tab shows (it must stay within Slack's 100 blocks); the
 # rest are counted ("… and N more").
@@ -115,6 +116,8 @@ class Dashboard:
     scorecard: tuple[Figure, ...]
     period_label: str
     now: datetime
+    # The workspace settings, for an admin's tab only (bot/services/admin_settings.py).
+    workspace_settings: AdminSettings | None = None
 
     @property
     def first_visit(self) -> bool:
@@ -400,4 +403,7 @@ def dashboard_in(
         scorecard=scorecard,
         period_label=label,
         now=now,
+        workspace_settings=workspace_defaults.shown_to(
+            session, team_id=team_id, user_id=user_id, now=now
+        ),
     )

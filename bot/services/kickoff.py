@@ -39,6 +39,7 @@ from bot.services.people import ensure_workspace, refresh_people
 from bot.services.roles import NotAllowed, RevisionStatus, RoleNotFound
 from bot.services.submissions import AlreadySubmitted
 from bot.services.working_time import WorkCalendar
+from bot.services.workspace_defaults import contract_defaults
 
 EDITORS_ONLY = "Only the role's recruiter, hiring manager or a workspace admin can edit its brief."
 
@@ -193,6 +194,7 @@ def save_brief_step(
                 answers=draft.answers,
                 proposed=proposed_dates(today, target, _recruiter_calendar(session, draft)),
                 editing=draft.role_id is not None,
+                defaults=contract_defaults(session, draft.team_id),
             )
         )
 

@@ -7,6 +7,7 @@ when people travel, and the IANA name (never the stored offset) is what we keep.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -24,6 +25,21 @@ ADMIN_MAX_AGE = timedelta(minutes=10)
 
 # Returns Slack's ``user`` object, or None when Slack does not know the user.
 UserFetcher = Callable[[str], dict[str, Any] | None]
+# ``usergroups.users.list``: a user group's members, None when Slack does not say.
+GroupFetcher = Callable[[str], frozenset[str] | None]
+
+
+@dataclass(frozen=True)
+class UserGroup:
+    """A Slack user group, as the admin-group picker lists it."""
+
+    id: str
+    handle: str
+    name: str
+
+
+def no_group_lookup(_usergroup_id: str) -> None:
+    return None
 
 
 def ensure_workspace(
@@ -92,17 +108,55 @@ def is_fresh_admin(
     fetch: UserFetcher,
     now: datetime,
     changing: bool = True,
+    fetch_group: GroupFetcher = no_group_lookup,
 ) -> bool:
-    """Whether Slack says the person is an admin or owner, asked at most ``ADMIN_MAX_AGE``
+    """Whether Slack says the person is an admin or owner (or they are in the workspace's
+    admin user group, :func:`in_admin_group`), asked at most ``ADMIN_MAX_AGE``
     ago (``users.info`` again when the cached answer is older). When Slack cannot be asked
     and the cache is too old, a data change is refused (``changing``, fails closed); only
     opening a form, which changes nothing, may go by the older answer."""
     person = refresh_people(
         session, team_id=team_id, user_ids=[user_id], fetch=fetch, now=now, max_age=ADMIN_MAX_AGE
     ).get(user_id)
-    if person is None or not person.is_admin:
+    if person is not None and person.is_admin:
+        return not changing or now - person.refreshed_at <= ADMIN_MAX_AGE
+    return in_admin_group(
+        session,
+        team_id=team_id,
+        user_id=user_id,
+        fetch_group=fetch_group,
+        now=now,
+        changing=changing,
+    )
+
+
+def in_admin_group(
+    session: Session,
+    *,
+    team_id: str,
+    user_id: str,
+    fetch_group: GroupFetcher,
+    now: datetime,
+    changing: bool = True,
+) -> bool:
+    """Whether the person is in the workspace's admin user group (admin settings), as Slack
+    listed its members at most ``ADMIN_MAX_AGE`` ago: listed again when older; when Slack
+    cannot say, a data change is refused (fails closed), a form may open on the older list."""
+    workspace = session.scalar(select(Workspace).where(Workspace.team_id == team_id))
+    if workspace is None or not workspace.admin_usergroup_id:
         return False
-    return not changing or now - person.refreshed_at <= ADMIN_MAX_AGE
+    refreshed = workspace.admin_group_refreshed_at
+    fresh = refreshed is not None and now - refreshed <= ADMIN_MAX_AGE
+    if not fresh:
+        members = fetch_group(workspace.admin_usergroup_id)
+        if members is not None:
+            workspace.admin_group_members = ",".join(sorted(members))
+            workspace.admin_group_refreshed_at = now
+            session.flush()
+            fresh = True
+    if changing and not fresh:
+        return False
+    return user_id in (workspace.admin_group_members or "").split(",")
 
 
 def _new_person(session: Session, team_id: str, user_id: str, now: datetime) -> Person:

@@ -71,23 +71,31 @@ class PurgeReport:
 
 
 def due_for_purge(sessions: SessionFactory, *, now: datetime, retention_days: int) -> list[str]:
-    """The workspaces uninstalled more than ``retention_days`` ago."""
-    cutoff = now - timedelta(days=retention_days)
+    """The workspaces uninstalled longer ago than their retention: the admin setting
+    (``workspaces.retention_days``), else ``retention_days`` (TANDEM_RETENTION_DAYS)."""
     with sessions() as session:
-        return list(
-            session.scalars(
-                select(Workspace.team_id)
-                .where(Workspace.uninstalled_at.is_not(None), Workspace.uninstalled_at <= cutoff)
-                .order_by(Workspace.team_id)
-            )
+        rows = session.execute(
+            select(Workspace.team_id, Workspace.uninstalled_at, Workspace.retention_days)
+            .where(Workspace.uninstalled_at.is_not(None))
+            .order_by(Workspace.team_id)
+        ).all()
+    # Uninstalled workspaces are few (the purge deletes them): each one's own days in Python.
+    return [
+        team_id
+        for team_id, uninstalled_at, own_days in rows
+        if uninstalled_at <= now - timedelta(days=own_days or retention_days)
+    ]
+
+
+def _still_due(session: Session, team_id: str, now: datetime, retention_days: int) -> bool:
+    row = session.execute(
+        select(Workspace.uninstalled_at, Workspace.retention_days).where(
+            Workspace.team_id == team_id
         )
-
-
-def _still_due(session: Session, team_id: str, cutoff: datetime) -> bool:
-    uninstalled_at = session.scalar(
-        select(Workspace.uninstalled_at).where(Workspace.team_id == team_id)
-    )
-    return uninstalled_at is not None and uninstalled_at <= cutoff
+    ).first()
+    if row is None or row.uninstalled_at is None:
+        return False
+    return bool(row.uninstalled_at <= now - timedelta(days=row.retention_days or retention_days))
 
 
 def purge_workspace(
@@ -105,13 +113,12 @@ def purge_workspace(
 
     Idempotent: an interrupted purge leaves the mark (deleted last) and the next run goes on.
     """
-    cutoff = now - timedelta(days=retention_days)
     deleted: dict[str, int] = {}
     for table in team_tables():
         key = next(iter(table.primary_key.columns))
         while True:
             with sessions.begin() as session:
-                if not _still_due(session, team_id, cutoff):
+                if not _still_due(session, team_id, now, retention_days):
                     logger.info("purge of workspace %s stopped: it was reinstalled", team_id)
                     return None
                 ids = select(key).where(table.c.team_id == team_id).limit(batch).scalar_subquery()

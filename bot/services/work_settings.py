@@ -85,15 +85,23 @@ def resolve(person: Person | None, workspace: Workspace | None) -> WorkSettings:
     return WorkSettings(start, end, workdays, digest, hours_from, days_from)
 
 
+def holiday_country_of(person: Person | None, workspace: Workspace | None) -> str | None:
+    """Whose public holidays are the person's days off: their own country's, else the
+    workspace's (None: weekends only)."""
+    if person is not None and person.holiday_country:
+        return person.holiday_country
+    return workspace.holiday_country if workspace is not None else None
+
+
 def calendar_of(session: Session, team_id: str, user_id: str) -> WorkCalendar:
-    """The person's working calendar: their Slack time zone, the workspace's holidays, and
-    the working hours, days and digest choice in force for them."""
+    """The person's working calendar: their Slack time zone, their own country's holidays
+    (else the workspace's), and the working hours, days and digest choice in force for them."""
     workspace = _workspace(session, team_id)
     person = get_person(session, team_id, user_id)
     settings = resolve(person, workspace)
     return WorkCalendar(
         person_zone(person),
-        workspace.holiday_country if workspace is not None else None,
+        holiday_country_of(person, workspace),
         morning_digest_only=settings.morning_digest_only,
         start=settings.start,
         end=settings.end,

@@ -9,9 +9,10 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
+from bot.blocks.text import escape_mrkdwn
 from bot.db import SessionFactory
 from bot.services.actors import Actor
-from bot.services.people import ensure_workspace, is_fresh_admin
+from bot.services.people import ensure_workspace, is_fresh_admin, refresh_people
 from bot.services.retro_settings import DEFAULT_QUALITY_CHECK_DAYS, MIN_ANONYMITY_THRESHOLD
 from bot.services.working_time import known_country
 
@@ -167,9 +168,17 @@ def change_setting(
     Admin rights come from Slack (``users.info``, at most ten minutes old); a value the setting refuses
     changes nothing.
     """
+    words = value.split(maxsplit=1)
+    if name == "holidays" and words and words[0].lower() == "me":
+        return set_my_holiday_country(sessions, actor, words[1] if len(words) > 1 else "", now=now)
     with sessions.begin() as session:
         if not is_fresh_admin(
-            session, team_id=actor.team_id, user_id=actor.user_id, fetch=actor.fetch, now=now
+            session,
+            team_id=actor.team_id,
+            user_id=actor.user_id,
+            fetch=actor.fetch,
+            now=now,
+            fetch_group=actor.fetch_group,
         ):
             return ADMINS_ONLY
     with sessions() as session:
@@ -177,3 +186,31 @@ def change_setting(
         if result.ok:
             session.commit()
         return result.message
+
+
+def set_my_holiday_country(
+    sessions: SessionFactory, actor: Actor, value: str, *, now: datetime
+) -> str:
+    """``/tandem holidays me DE`` (anyone, for themselves: teams span countries) or
+    ``/tandem holidays me off`` (back to the workspace's)."""
+    code = value.strip().upper()
+    with sessions.begin() as session:
+        ensure_workspace(session, actor.team_id, now)
+        person = refresh_people(
+            session, team_id=actor.team_id, user_ids=[actor.user_id], fetch=actor.fetch, now=now
+        ).get(actor.user_id)
+        if person is None:
+            return "Tandem could not look you up in Slack just now; try again in a moment."
+        if code.lower() in OFF_WORDS:
+            person.holiday_country = None
+            return "Your days off follow the workspace's public holidays again."
+        if not code or len(code) > 8 or not known_country(code):
+            return (
+                f"`{escape_mrkdwn(code[:20]) or '(empty)'}` is not a country code Tandem "
+                "knows. Use a two-letter ISO code such as `US`, `GB`, `DE` or `FR`, or `off`."
+            )
+        person.holiday_country = code
+        return (
+            f"Public holidays of {code} are your days off: your feedback due times and "
+            "nudges skip them."
+        )

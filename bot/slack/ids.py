@@ -33,6 +33,8 @@ class Callback(StrEnum):
     # ``/tandem forget-candidate``: pick the candidate, then confirm the erasure.
     FORGET_PICK = "forget-candidate-pick"
     FORGET_CONFIRM = "forget-candidate-confirm"
+    # App Home, admins only: the workspace's settings.
+    WORKSPACE_SETTINGS = "workspace-settings"
 
 
 class Action(StrEnum):
@@ -67,6 +69,8 @@ class Action(StrEnum):
     QUALITY_CHECK = "quality-check-open"
     # In the Home tab: another page of one of its lists (value ``"<list>:<page>"``).
     HOME_PAGE = "home-page"
+    # In the Home tab, admins only: open the workspace settings.
+    EDIT_WORKSPACE_SETTINGS = "home-workspace-settings"
 
 
 class Suggestion(StrEnum):
@@ -127,6 +131,15 @@ class Field(StrEnum):
     ACTION_DUE = "action_due_on"
     # Interview focus areas (the log-interview modal; the brief's panel focus modal).
     FOCUS_PREFIX = "focus"
+    # The workspace settings (App Home, admins only).
+    SETTING_HOLIDAYS = "setting_holiday_country"
+    SETTING_NAMES = "setting_candidate_names"
+    SETTING_TURNAROUND = "setting_turnaround"
+    SETTING_CHECKIN_DAY = "setting_checkin_day"
+    SETTING_CHECKIN_TIME = "setting_checkin_time"
+    SETTING_ANONYMITY = "setting_anonymity"
+    SETTING_RETENTION = "setting_retention_days"
+    SETTING_ADMIN_GROUP = "setting_admin_group"
 
 
 def responsibility_field(area_key: str, side: str) -> str:

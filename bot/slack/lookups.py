@@ -17,7 +17,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.services.kickoff_form import ChannelFacts
-from bot.services.people import UserFetcher
+from bot.services.people import GroupFetcher, UserFetcher, UserGroup
 
 logger = logging.getLogger(__name__)
 
@@ -145,3 +145,39 @@ def may_invite_on_behalf(client: WebClient, channel_id: str, user_id: str) -> bo
     if not info.get("is_private"):
         return True
     return is_channel_member(client, channel_id, user_id) is True
+
+
+def request_group_fetcher(
+    client: WebClient, budget_seconds: float = REQUEST_LOOKUP_BUDGET_SECONDS
+) -> GroupFetcher:
+    """``usergroups.users.list`` within a request's budget: the members of a user group, or
+    None when Slack does not say (rate limited, slow, the group is gone)."""
+    quick = quick_client(client)
+    deadline = time.monotonic() + budget_seconds
+
+    def fetch(usergroup_id: str) -> frozenset[str] | None:
+        if time.monotonic() >= deadline:
+            return None
+        try:
+            users = quick.usergroups_users_list(usergroup=usergroup_id).get("users") or []
+        except (SlackApiError, OSError) as exc:
+            logger.info("usergroups.users.list %s failed: %s", usergroup_id, exc)
+            return None
+        return frozenset(str(u) for u in users)
+
+    return fetch
+
+
+def user_groups(client: WebClient) -> list[UserGroup] | None:
+    """The workspace's user groups (one quick try), for the admin-group picker; None when
+    Slack does not say."""
+    try:
+        groups = quick_client(client).usergroups_list().get("usergroups") or []
+    except (SlackApiError, OSError) as exc:
+        logger.info("usergroups.list failed: %s", exc)
+        return None
+    return [
+        UserGroup(str(g.get("id")), str(g.get("handle") or ""), str(g.get("name") or ""))
+        for g in groups
+        if g.get("id") and not g.get("date_delete")
+    ]
