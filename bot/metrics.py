@@ -149,7 +149,7 @@ class Metrics:
             self.requests.labels(kind).inc()
             self.ack_seconds.labels(kind).observe(elapsed)
 
-    def api_call(self, method: str, error: str | None) -> None:
+    def slack_call(self, method: str, error: str | None) -> None:
         method = method if _METHOD.fullmatch(method) else "other"
         self.api_calls.labels(method).inc()
         if error is not None:
@@ -243,7 +243,7 @@ class CallObserver(RetryHandler):
         response: HttpResponse | None = None,
         error: Exception | None = None,
     ) -> bool:
-        self.metrics.api_call(_method_of(request.url), _error_of(response, error))
+        self.metrics.slack_call(_method_of(request.url), _error_of(response, error))
         return False
 
 
