@@ -25,7 +25,7 @@ import re
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
@@ -35,6 +35,9 @@ from slack_sdk.http_retry.handler import RetryHandler
 from slack_sdk.http_retry.request import HttpRequest
 from slack_sdk.http_retry.response import HttpResponse
 from slack_sdk.http_retry.state import RetryState
+
+if TYPE_CHECKING:
+    from bot.config import Settings
 
 logger = logging.getLogger(__name__)
 
@@ -130,9 +133,9 @@ class Metrics:
         registry.register(self._state)
 
     @classmethod
-    def from_settings(cls, settings: Any) -> Metrics | None:
+    def from_settings(cls, settings: Settings) -> Metrics | None:
         """A fresh set when ``TANDEM_METRICS`` is on, else None (nothing is measured)."""
-        return cls() if getattr(settings, "tandem_metrics", False) else None
+        return cls() if settings.tandem_metrics else None
 
     # -- recording -----------------------------------------------------------------------
 

@@ -24,7 +24,7 @@ from bot.slack.ids import Action
 from tests import slack_requests as sr
 from tests.harness import Tandem, make_settings
 from tests.hiring_flow import press
-from tests.kickoff_flow import HM, RECRUITER, Kickoff, add_people, only_role
+from tests.kickoff_flow import ADMIN, HM, RECRUITER, Kickoff, add_people, only_role
 
 Samples = dict[tuple[str, frozenset[tuple[str, str]]], float]
 
@@ -118,12 +118,14 @@ def test_requests_calls_jobs_and_messages_are_counted(metered: Tandem) -> None:
 
 
 def test_web_api_errors_are_counted_by_method_and_error(metered: Tandem) -> None:
-    """A Slack error answer, a 5xx and a 429 each count as a call and as an error of their
-    method; the retries the client makes count as calls too."""
+    """A Slack error answer, a 5xx and a dropped connection each count as a call and as an
+    error of their method."""
     metered.standin.fail("views.publish", error="invalid_blocks")
     assert metered.event(_home_opened(RECRUITER)).status == 200  # parked: Slack refused it
     metered.standin.fail("views.publish", status=503)
     assert metered.event(_home_opened(HM)).status == 200  # waits for a retry
+    metered.standin.drop("views.publish")
+    assert metered.event(_home_opened(ADMIN)).status == 200  # the connection drops
     samples = scrape(metered)
 
     errors = {
@@ -131,12 +133,16 @@ def test_web_api_errors_are_counted_by_method_and_error(metered: Tandem) -> None
         for (name, labels), count in samples.items()
         if name == "tandem_slack_api_errors_total"
     }
-    assert errors == {("views.publish", "invalid_blocks"): 1, ("views.publish", "http_503"): 1}
-    assert value(samples, "tandem_slack_api_calls_total", method="views.publish") == 2
+    assert errors == {
+        ("views.publish", "invalid_blocks"): 1,
+        ("views.publish", "http_503"): 1,
+        ("views.publish", "connection_error"): 1,
+    }
+    assert value(samples, "tandem_slack_api_calls_total", method="views.publish") == 3
     assert by_label(samples, "tandem_messages_sent_total", "kind") == {}
-    # The parked row and the one waiting, read from the database at scrape time.
+    # The parked row and the two waiting, read from the database at scrape time.
     assert value(samples, "tandem_outbox_failed") == 1
-    assert value(samples, "tandem_outbox_depth") == 1
+    assert value(samples, "tandem_outbox_depth") == 2
     assert value(samples, "tandem_database_up") == 1
 
 
@@ -219,3 +225,15 @@ def test_the_setting_reads_the_environment(monkeypatch: pytest.MonkeyPatch) -> N
     monkeypatch.setenv("TANDEM_METRICS", "maybe")
     with pytest.raises(Exception, match="TANDEM_METRICS"):
         make_settings("sqlite:///x.db", "http://x/")
+
+
+def test_a_retried_call_counts_each_attempt(metered: Tandem) -> None:
+    """views.open answered 503 once: the client retries it, so two calls, one of them an
+    ``http_503`` error, and the modal opens."""
+    add_people(metered.standin)
+    metered.standin.fail("views.open", status=503)
+    Kickoff(metered).start()
+    samples = scrape(metered)
+    assert len(metered.standin.calls_to("views.open")) == 2
+    assert value(samples, "tandem_slack_api_calls_total", method="views.open") == 2
+    assert by_label(samples, "tandem_slack_api_errors_total", "error") == {"http_503": 1}
