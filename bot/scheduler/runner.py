@@ -39,15 +39,13 @@ def _tagged(job: Job) -> AbstractContextManager[None]:
 
 
 def _run(job: Job, ctx: JobContext, when: datetime) -> int:
-    started = time.monotonic()
+    started, failed = time.monotonic(), True
     try:
         done = job.func(ctx, when)
-    except Exception:
+        failed = False
+    finally:
         if ctx.metrics is not None:
-            ctx.metrics.job_ran(job.name, time.monotonic() - started, failed=True)
-        raise
-    if ctx.metrics is not None:
-        ctx.metrics.job_ran(job.name, time.monotonic() - started, failed=False)
+            ctx.metrics.job_ran(job.name, time.monotonic() - started, failed=failed)
     if done:
         logger.info("job %s did %d thing(s)", job.name, done)
     return done
