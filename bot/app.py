@@ -8,7 +8,7 @@ import re
 from concurrent.futures import Executor, ThreadPoolExecutor
 from typing import Any
 
-from slack_bolt import App, BoltContext, BoltResponse
+from slack_bolt import App, BoltContext, BoltRequest, BoltResponse
 from slack_bolt.error import BoltUnhandledRequestError
 from slack_bolt.oauth.oauth_settings import OAuthSettings
 from slack_sdk import WebClient
@@ -22,6 +22,7 @@ from bot.failures import database_unreachable, one_line, quiet_logging
 from bot.handlers.events import retry_when_the_database_is_back
 from bot.installation_store import EncryptedInstallationStore
 from bot.manifest import bot_scopes
+from bot.metrics import Metrics
 from bot.models.slack_oauth import OAUTH_STATES_TABLE
 from bot.services.token_keys import check_readable, require_cipher
 from bot.slack.client import make_web_client
@@ -110,11 +111,13 @@ def create_app(
     sessions: SessionFactory,
     client: WebClient | None = None,
     listener_executor: Executor | None = None,
+    metrics: Metrics | None = None,
 ) -> App:
     """Build the Bolt app: client, OAuth or single-workspace auth, middleware, listeners.
 
     ``client`` defaults to one pointed at ``SLACK_API_URL`` with Tandem's retry handlers;
-    ``listener_executor`` lets tests wait for work that runs after ``ack()``.
+    ``listener_executor`` lets tests wait for work that runs after ``ack()``; ``metrics``
+    (``TANDEM_METRICS``) counts requests, their ack time and the default client's calls.
     """
     signing_secret = (
         settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else None
@@ -124,8 +127,8 @@ def create_app(
         listener_executor or ThreadPoolExecutor(max_workers=5, thread_name_prefix="listener")
     )
     if settings.oauth_enabled:
-        app = App(
-            client=client or make_web_client(settings.slack_api_url),
+        app = TandemApp(
+            client=client or make_web_client(settings.slack_api_url, metrics=metrics),
             signing_secret=signing_secret,
             oauth_settings=_oauth_settings(settings, sessions),
             listener_executor=listener_executor,
@@ -136,13 +139,13 @@ def create_app(
         assert settings.slack_bot_token is not None
         token = settings.slack_bot_token.get_secret_value()
         if client is None:
-            client = make_web_client(settings.slack_api_url, token=token)
+            client = make_web_client(settings.slack_api_url, token=token, metrics=metrics)
         elif client.token is None:
             client.token = token
         # Bolt warns that it ignores SLACK_BOT_TOKEN from the environment when given a
         # client; this client carries that very token.
         with quiet_logging():
-            app = App(
+            app = TandemApp(
                 client=client,
                 signing_secret=signing_secret,
                 # auth.test runs on the first request instead of at start-up, so a process
@@ -153,6 +156,8 @@ def create_app(
                 # Bolt's 404 and its multi-line advice.
                 raise_error_for_unhandled_request=True,
             )
+
+    app.metrics = metrics
 
     def inject_runtime(context: BoltContext, next: Any) -> Any:
         context["sessions"] = sessions
@@ -169,6 +174,23 @@ def create_app(
     app.error(_error_handler(app))
     handlers.register(app)
     return app
+
+
+class TandemApp(App):
+    """Bolt's App, its requests timed for ``/metrics`` when ``metrics`` is set.
+
+    ``dispatch`` returns once the listener has acked (the work after ``ack()`` goes on in
+    the listener executor), for HTTP and Socket Mode alike: a request's arrival to its ack.
+    Middleware cannot time it: Bolt runs the listener after the middleware chain returns.
+    """
+
+    metrics: Metrics | None = None
+
+    def dispatch(self, req: BoltRequest) -> BoltResponse:
+        if self.metrics is None:
+            return super().dispatch(req)
+        with self.metrics.timing_request(req.body):
+            return super().dispatch(req)
 
 
 def _tag_request_logs(next: Any) -> Any:

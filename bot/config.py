@@ -65,6 +65,8 @@ class Settings(BaseSettings):
     tandem_delivery_timeout_seconds: float = Field(default=10.0, gt=0, le=60)
     # "json": one JSON object per log line (bot/logs.py); "text" is the classic line.
     tandem_log_format: Literal["text", "json"] = "text"
+    # Serve Prometheus metrics at GET /metrics (bot/metrics.py); off: /metrics answers 404.
+    tandem_metrics: bool = False
 
     @field_validator("tandem_log_format", mode="before")
     @classmethod

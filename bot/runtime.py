@@ -37,6 +37,7 @@ from bot.db import (
 )
 from bot.delivery import Deliverer, poke_after_commit
 from bot.failures import one_line, quiet_logging
+from bot.metrics import Metrics
 from bot.migrate import upgrade_database
 from bot.scheduler.context import JobContext
 from bot.scheduler.runner import build_scheduler
@@ -84,17 +85,27 @@ class Database:
 
 
 def job_context(
-    settings: Settings, database: Database, *, deliverer: Deliverer | None = None
+    settings: Settings,
+    database: Database,
+    *,
+    deliverer: Deliverer | None = None,
+    metrics: Metrics | None = None,
 ) -> JobContext:
     store = make_installation_store(settings, database.engine) if settings.oauth_enabled else None
     return JobContext(
-        settings=settings, sessions=database.sessions, installation_store=store, deliverer=deliverer
+        settings=settings,
+        sessions=database.sessions,
+        installation_store=store,
+        deliverer=deliverer,
+        metrics=metrics,
     )
 
 
-def start_deliverer(settings: Settings, database: Database) -> Deliverer:
+def start_deliverer(
+    settings: Settings, database: Database, metrics: Metrics | None = None
+) -> Deliverer:
     """The process's background deliverer, woken by every commit that queued a message."""
-    deliverer = job_context(settings, database).new_deliverer().start()
+    deliverer = job_context(settings, database, metrics=metrics).new_deliverer().start()
     poke_after_commit(database.sessions, deliverer.poke)
     return deliverer
 
@@ -165,7 +176,14 @@ def serve(settings: Settings, *, with_scheduler: bool, host: str = "0.0.0.0") ->
     listener_executor = ThreadPoolExecutor(
         max_workers=settings.tandem_http_threads, thread_name_prefix="listener"
     )
-    app = create_app(settings, sessions=database.sessions, listener_executor=listener_executor)
+    # One set of metrics for everything this process does (served at /metrics when on).
+    metrics = Metrics.from_settings(settings)
+    app = create_app(
+        settings,
+        sessions=database.sessions,
+        listener_executor=listener_executor,
+        metrics=metrics,
+    )
     socket_handler = None
     try:
         if settings.socket_mode:
@@ -177,9 +195,9 @@ def serve(settings: Settings, *, with_scheduler: bool, host: str = "0.0.0.0") ->
             socket_handler.close()
         database.engine.dispose()
         raise
-    deliverer = start_deliverer(settings, database)
+    deliverer = start_deliverer(settings, database, metrics)
     scheduler = (
-        build_scheduler(job_context(settings, database, deliverer=deliverer))
+        build_scheduler(job_context(settings, database, deliverer=deliverer, metrics=metrics))
         if with_scheduler
         else None
     )
@@ -187,12 +205,18 @@ def serve(settings: Settings, *, with_scheduler: bool, host: str = "0.0.0.0") ->
     if settings.socket_mode:
         assert socket_handler is not None
         wsgi_app = make_wsgi_app(
-            None, database.engine, socket_connected=socket_handler.client.is_connected
+            None,
+            database.engine,
+            socket_connected=socket_handler.client.is_connected,
+            metrics=metrics,
         )
     else:
         assert settings.slack_signing_secret is not None
         wsgi_app = make_wsgi_app(
-            app, database.engine, signing_secret=settings.slack_signing_secret.get_secret_value()
+            app,
+            database.engine,
+            signing_secret=settings.slack_signing_secret.get_secret_value(),
+            metrics=metrics,
         )
 
     server = make_server(

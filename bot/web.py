@@ -1,7 +1,8 @@
 """HTTP serving: Bolt behind cheroot, a threaded production server.
 
 Routes: ``POST /slack/events`` (commands, interactivity, events), ``GET /slack/install`` and
-``GET /slack/oauth_redirect`` when OAuth is on, and ``GET /healthz``.
+``GET /slack/oauth_redirect`` when OAuth is on, ``GET /healthz``, and ``GET /metrics`` when
+``TANDEM_METRICS=1`` (404 otherwise).
 
 ``POST /slack/events`` is checked by :mod:`bot.slack.inbound` before Bolt sees it (unsigned
 or stale: 401; undecodable or not shaped like Slack's bodies: 400), and nothing a request
@@ -27,6 +28,7 @@ from sqlalchemy import Engine
 from bot import logs
 from bot.delivery.health import PROBE_TIMEOUT_SECONDS, HealthCheck, SocketState
 from bot.failures import one_line
+from bot.metrics import CONTENT_TYPE_LATEST, Metrics
 from bot.slack.inbound import Refused, check_request, is_ssl_check, make_verifier
 
 logger = logging.getLogger(__name__)
@@ -45,18 +47,22 @@ def make_wsgi_app(
     signing_secret: str | None = None,
     socket_connected: SocketState | None = None,
     health_timeout: float = PROBE_TIMEOUT_SECONDS,
+    metrics: Metrics | None = None,
 ) -> WSGIApp:
     """The WSGI application: health check plus Bolt (None in Socket Mode: health only).
 
     With an app, ``signing_secret`` is required: requests are verified with it before Bolt
     parses them. ``socket_connected`` tells ``/healthz`` whether the Socket Mode connection
-    is up. Every request's log lines carry a fresh ``request_id`` (see :mod:`bot.logs`).
+    is up. ``metrics`` is served at ``/metrics`` (its outbox and database figures from the
+    health probe). Every request's log lines carry a fresh ``request_id`` (see :mod:`bot.logs`).
     """
     if app is not None and not signing_secret:
         raise ValueError("HTTP mode verifies requests: give the signing secret")
     slack = SlackRequestHandler(app, path=EVENTS_PATH) if app is not None else None
     verifier = make_verifier(signing_secret) if signing_secret else None
     health = HealthCheck(engine, socket_connected=socket_connected, timeout=health_timeout)
+    if metrics is not None:
+        metrics.read_health_with(lambda: health.report()[1])
 
     def events(environ: dict[str, Any]) -> WsgiHttpResponse:
         assert app is not None and verifier is not None
@@ -98,6 +104,9 @@ def make_wsgi_app(
             status = "200 OK" if code == 200 else "503 Service Unavailable"
             start_response(status, [("Content-Type", "application/json")])
             return [json.dumps(report).encode()]
+        if path == "/metrics" and method in ("GET", "HEAD") and metrics is not None:
+            start_response("200 OK", [("Content-Type", CONTENT_TYPE_LATEST)])
+            return [metrics.render()]
         if slack is None:
             start_response("404 Not Found", [("Content-Type", "text/plain")])
             return [b"Not Found (Socket Mode: Slack talks to Tandem over a WebSocket)"]

@@ -39,6 +39,7 @@ from bot.blocks.outbox import FIXABLE, undeliverable_text
 from bot.clock import utcnow
 from bot.db import SessionFactory
 from bot.delivery.sender import Outcome, RateLimited, Refused, Retry, Sent, deliver
+from bot.metrics import Metrics, observers
 from bot.services import outbox as outbox_service
 from bot.services import outbox_claims as claims
 from bot.services import outbox_hooks  # noqa: F401  (every kind's hooks, in any process)
@@ -67,9 +68,14 @@ def backoff(attempt: int) -> timedelta:
     return base * (1 + random.random() / 2)
 
 
-def make_delivery_client(base_url: str, token: str, timeout: float) -> WebClient:
-    """A WebClient with no retry handlers: the deliverer decides every retry itself."""
-    return WebClient(token=token, base_url=base_url, timeout=timeout, retry_handlers=[])
+def make_delivery_client(
+    base_url: str, token: str, timeout: float, metrics: Metrics | None = None
+) -> WebClient:
+    """A WebClient that never retries (the deliverer decides every retry itself); with
+    ``metrics``, its calls are counted."""
+    return WebClient(
+        token=token, base_url=base_url, timeout=timeout, retry_handlers=observers(metrics)
+    )
 
 
 class Deliverer:
@@ -85,6 +91,7 @@ class Deliverer:
         timeout: float = HTTP_TIMEOUT_SECONDS,
         max_attempts: int = MAX_ATTEMPTS,
         poll_seconds: float = POLL_SECONDS,
+        metrics: Metrics | None = None,
     ) -> None:
         self.sessions = sessions
         self.tokens = tokens
@@ -93,6 +100,7 @@ class Deliverer:
         self.timeout = timeout
         self.max_attempts = max_attempts
         self.poll_seconds = poll_seconds
+        self.metrics = metrics
         self._clients: dict[str, WebClient] = {}
         self._clients_lock = threading.Lock()
         self._wake = threading.Event()
@@ -199,7 +207,9 @@ class Deliverer:
             return None
         with self._clients_lock:
             if token not in self._clients:
-                self._clients[token] = make_delivery_client(self.api_url, token, self.timeout)
+                self._clients[token] = make_delivery_client(
+                    self.api_url, token, self.timeout, self.metrics
+                )
             return self._clients[token]
 
     def _claim_and_work(self, row_id: int) -> bool:
@@ -235,6 +245,8 @@ class Deliverer:
                 outcome = deliver(client, rendered)
             else:
                 outcome = rendered
+            if isinstance(outcome, Sent) and self.metrics is not None:
+                self.metrics.message_sent(claimed.kind)
             with self._writes, self.sessions.begin() as session:
                 return self._settle(session, claimed, outcome, utcnow())
         except Exception:

@@ -31,6 +31,7 @@ from slack_bolt import App
 
 from bot.app import create_app
 from bot.config import Settings
+from bot.metrics import Metrics
 from bot.runtime import Database, job_context
 from bot.sandbox import requests as slack_requests
 from bot.sandbox.modals import fill
@@ -153,11 +154,19 @@ class SandboxApp:
         self.signing_secret = settings.slack_signing_secret.get_secret_value()
         self.executor = TrackingExecutor(threads)
         self.sent: list[SentRequest] = []
+        # As ``tandem run`` has them: on with TANDEM_METRICS, shared by requests and jobs.
+        self.metrics = Metrics.from_settings(settings)
         self.app: App = create_app(
-            settings, sessions=database.sessions, listener_executor=self.executor
+            settings,
+            sessions=database.sessions,
+            listener_executor=self.executor,
+            metrics=self.metrics,
+        )
+        wsgi_app = make_wsgi_app(
+            self.app, database.engine, signing_secret=self.signing_secret, metrics=self.metrics
         )
         self.server = make_server(
-            make_wsgi_app(self.app, database.engine, signing_secret=self.signing_secret),
+            wsgi_app,
             host="127.0.0.1",
             port=0,
             threads=threads,
@@ -340,7 +349,7 @@ class SandboxApp:
     def job_context(self) -> JobContext:
         """What the scheduler gives each job in ``tandem run`` (built once, then reused)."""
         if self._job_context is None:
-            self._job_context = job_context(self.settings, self.database)
+            self._job_context = job_context(self.settings, self.database, metrics=self.metrics)
         return self._job_context
 
     def deliver(self) -> int:

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from bot.config import Settings
 from bot.db import SessionFactory
 from bot.delivery import Deliverer
+from bot.metrics import Metrics
 from bot.models import Workspace
 from bot.slack.client import make_web_client
 
@@ -28,6 +29,8 @@ class JobContext:
     # The process's background deliverer (``tandem run``, ``tandem scheduler``); without one
     # the ``deliver-outbox`` job delivers in its own thread until the outbox is idle.
     deliverer: Deliverer | None = None
+    # ``TANDEM_METRICS``: jobs, their Web API calls and the messages delivered are counted.
+    metrics: Metrics | None = None
     _clients: dict[str, WebClient] = field(default_factory=dict)
 
     def token_for(self, team_id: str, enterprise_id: str | None = None) -> str | None:
@@ -63,7 +66,9 @@ class JobContext:
         if token is None:
             raise WorkspaceNotInstalled(team_id)
         if token not in self._clients:
-            self._clients[token] = make_web_client(self.settings.slack_api_url, token=token)
+            self._clients[token] = make_web_client(
+                self.settings.slack_api_url, token=token, metrics=self.metrics
+            )
         return self._clients[token]
 
     def new_deliverer(self) -> Deliverer:
@@ -74,4 +79,5 @@ class JobContext:
             api_url=self.settings.slack_api_url,
             workers=self.settings.tandem_delivery_workers,
             timeout=self.settings.tandem_delivery_timeout_seconds,
+            metrics=self.metrics,
         )

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import secrets
+import time
 from contextlib import AbstractContextManager
 from datetime import datetime
 
@@ -38,7 +39,13 @@ def _tagged(job: Job) -> AbstractContextManager[None]:
 
 
 def _run(job: Job, ctx: JobContext, when: datetime) -> int:
-    done = job.func(ctx, when)
+    started, failed = time.monotonic(), True
+    try:
+        done = job.func(ctx, when)
+        failed = False
+    finally:
+        if ctx.metrics is not None:
+            ctx.metrics.job_ran(job.name, time.monotonic() - started, failed=failed)
     if done:
         logger.info("job %s did %d thing(s)", job.name, done)
     return done

@@ -10,6 +10,8 @@ from slack_sdk.http_retry.builtin_handlers import (
 )
 from slack_sdk.http_retry.handler import RetryHandler
 
+from bot.metrics import Metrics, observers
+
 # Slack asks callers to wait Retry-After seconds after a 429; the SDK handler does exactly
 # that (it sleeps in the calling thread, so handlers make slow calls only after ack()).
 RATE_LIMIT_RETRIES = 3
@@ -27,11 +29,14 @@ def retry_handlers() -> list[RetryHandler]:
     ]
 
 
-def make_web_client(base_url: str, token: str | None = None) -> WebClient:
-    """A WebClient for ``base_url`` (``SLACK_API_URL``) with Tandem's retry policy."""
+def make_web_client(
+    base_url: str, token: str | None = None, *, metrics: Metrics | None = None
+) -> WebClient:
+    """A WebClient for ``base_url`` (``SLACK_API_URL``) with Tandem's retry policy (its calls
+    counted in ``metrics``, when given)."""
     return WebClient(
         token=token,
         base_url=base_url,
         timeout=HTTP_TIMEOUT_SECONDS,
-        retry_handlers=retry_handlers(),
+        retry_handlers=observers(metrics) + retry_handlers(),
     )

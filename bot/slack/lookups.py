@@ -16,6 +16,7 @@ from typing import Any
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from bot.metrics import CallObserver
 from bot.services.kickoff_form import ChannelFacts
 from bot.services.people import GroupFetcher, UserFetcher, UserGroup
 
@@ -75,7 +76,8 @@ def quick_client(client: WebClient) -> WebClient:
         base_url=client.base_url,
         timeout=QUICK_TIMEOUT_SECONDS,
         proxy=client.proxy,
-        retry_handlers=[],
+        # No retries; the metrics observer, if the client has one, still counts the call.
+        retry_handlers=[h for h in client.retry_handlers if isinstance(h, CallObserver)],
     )
 
 
