@@ -18,7 +18,7 @@ from sqlalchemy.engine import make_url
 
 from bot.config import ConfigError, Settings, StartupError, load_database_settings, load_settings
 from bot.db import ensure_reachable, make_engine, sqlite_folder_problem
-from bot.failures import one_line, quiet_logging
+from bot.failures import quiet_logging
 from bot.manifest import bot_scopes
 
 Status = Literal["ok", "warn", "FAIL", "skip"]
@@ -89,9 +89,10 @@ def _slack_error(exc: Exception) -> str | None:
 
 
 def _unreachable(settings: Settings, exc: Exception) -> str:
+    reason = " ".join(str(exc).split())[:200]
     return (
-        f"cannot reach Slack at {settings.slack_api_url} ({one_line(exc)}) — check this "
-        "machine's network (and SLACK_API_URL, which only tests change)"
+        f"cannot reach Slack at {settings.slack_api_url} ({reason}) — check this machine's "
+        "network (and SLACK_API_URL, which only tests change)"
     )
 
 
