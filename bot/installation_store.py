@@ -176,15 +176,6 @@ class EncryptedInstallationStore(SQLAlchemyInstallationStore):
             return None
         if self._rotate_if_expiring(installation.to_bot(), where):
             installation = self._stored_installation(user_id=user_id, **where)
-        if installation is not None and user_id is not None:
-            # An older install by this person carries the bot token of its day, whose refresh
-            # token was spent long ago (Bolt would try it): a workspace has one bot token, the
-            # latest.
-            latest = self._stored_bot(**where)
-            if latest is not None and latest.bot_token:
-                installation.bot_token = latest.bot_token
-                installation.bot_refresh_token = latest.bot_refresh_token
-                installation.bot_token_expires_at = latest.bot_token_expires_at
         return installation
 
     # -- reading, decrypted ----------------------------------------------------------------

@@ -16,6 +16,7 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from slack_sdk.oauth.installation_store import Installation
 from sqlalchemy import text
 
 from bot.clock import utcnow
@@ -180,3 +181,35 @@ def test_a_refused_refresh_keeps_the_current_token_and_says_so_in_one_line(
     assert "invalid_refresh_token" in errors[0].getMessage()
     assert "reinstall" in errors[0].getMessage()
     assert stored_tokens(oauth_tandem.database, sr.TEAM_ID) == {secrets["bot"]}
+
+
+def test_an_older_install_by_the_person_asking_does_not_bring_back_its_spent_token(
+    oauth_tandem: Tandem,
+) -> None:
+    """The hiring manager installed Tandem once, an admin reinstalled it since: Bolt also
+    reads the manager's own (older) installation, whose bot token expired and whose refresh
+    token was spent. The workspace has one bot token, the latest (slack_sdk's store gives
+    a person's installation the latest bot token): nothing is refused, nothing rotated."""
+    fresh = oauth_install(oauth_tandem, sr.TEAM_ID)
+    store = oauth_tandem.job_context().installation_store
+    assert store is not None
+    now = datetime.now(UTC)
+    store.save(
+        Installation(
+            app_id=sr.API_APP_ID,
+            team_id=sr.TEAM_ID,
+            user_id=HM,
+            bot_token="xoxe.xoxb-1-long-expired",
+            bot_refresh_token="xoxe-1-spent-long-ago",
+            bot_token_expires_at=int((now - timedelta(days=1)).timestamp()),
+            bot_id="B0TANDEM",
+            bot_user_id="U0TANDEMBOT",
+            installed_at=(now - timedelta(days=2)).timestamp(),
+        )
+    )
+    oauth_tandem.standin.spent_refresh_tokens.add("xoxe-1-spent-long-ago")
+
+    oauth_tandem.event(_home_opened(), event_id="Ev0OLDINSTALL")
+
+    assert oauth_tandem.standin.rotations == []
+    assert bearer(oauth_tandem.standin.last("views.publish")) == fresh["bot"]
