@@ -233,9 +233,15 @@ class EncryptedInstallationStore(SQLAlchemyInstallationStore):
                 if refreshed is not None:
                     self.save_bot(refreshed)
         except SlackTokenRotationError as exc:
-            # Another process may have spent the refresh token first (it is single-use); its
-            # new token is then in the database. Otherwise the current token serves until it
-            # expires, and the next read tries again.
+            current = self._stored_bot(**where)
+            if current is not None and current.bot_token != bot.bot_token:
+                # Another process (``tandem scheduler`` beside ``tandem run``) spent the
+                # single-use refresh token first; its new token is stored: nothing is wrong.
+                logger.info(
+                    "the bot token of workspace %s was rotated by another process", workspace
+                )
+                return
+            # The current token serves until it expires, and the next read tries again.
             logger.error(
                 "could not rotate the bot token of workspace %s (oauth.v2.access: %s); "
                 "if this persists, reinstall Tandem in that workspace",

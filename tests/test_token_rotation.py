@@ -20,13 +20,22 @@ from slack_sdk.oauth.installation_store import Installation
 from sqlalchemy import text
 
 from bot.clock import utcnow
+from bot.installation_store import EncryptedInstallationStore
 from bot.runtime import Database
 from bot.sandbox.slack_standin import Call, SlackStandin
 from bot.services import outbox, token_keys
 from bot.services.token_keys import TokenCipher
 from tests import slack_requests as sr
 from tests.harness import Tandem
-from tests.test_token_encryption import HM, KEY_A, _home_opened, _oauth_app, dump, oauth_install
+from tests.test_token_encryption import (
+    CLIENT_ID,
+    HM,
+    KEY_A,
+    _home_opened,
+    _oauth_app,
+    dump,
+    oauth_install,
+)
 
 TABLES = ("slack_installations", "slack_bots")
 
@@ -213,3 +222,34 @@ def test_an_older_install_by_the_person_asking_does_not_bring_back_its_spent_tok
 
     assert oauth_tandem.standin.rotations == []
     assert bearer(oauth_tandem.standin.last("views.publish")) == fresh["bot"]
+
+
+def test_a_refresh_token_spent_by_another_process_uses_the_token_it_stored(
+    oauth_tandem: Tandem, caplog: pytest.LogCaptureFixture
+) -> None:
+    """``tandem scheduler`` beside ``tandem run``: the other process exchanged the refresh
+    token a moment earlier and stored its new token; this one is refused and uses that."""
+    secrets = oauth_install(oauth_tandem, sr.TEAM_ID)
+    expire_soon(oauth_tandem.database, sr.TEAM_ID)
+    other = EncryptedInstallationStore(
+        client_id=CLIENT_ID, engine=oauth_tandem.database.engine, cipher=TokenCipher([KEY_A])
+    )
+
+    def the_other_process_was_first(call: Call) -> None:
+        installation = other.find_installation(enterprise_id=None, team_id=sr.TEAM_ID)
+        assert installation is not None
+        installation.bot_token = "xoxe.xoxb-1-by-the-other-process"
+        installation.bot_refresh_token = "xoxe-1-by-the-other-process"
+        installation.bot_token_expires_at = int(datetime.now(UTC).timestamp()) + 43200
+        other.save(installation)
+        assert call.response is not None
+        call.response.clear()
+        call.response.update({"ok": False, "error": "invalid_refresh_token"})
+
+    oauth_tandem.standin.on_answer("oauth.v2.access", the_other_process_was_first)
+    caplog.set_level(logging.INFO)
+
+    assert oauth_tandem.job_context().token_for(sr.TEAM_ID) == "xoxe.xoxb-1-by-the-other-process"
+    assert [r for r in caplog.records if r.levelno >= logging.WARNING] == []
+    assert "rotated by another process" in caplog.text
+    assert secrets["bot"] not in stored_tokens(oauth_tandem.database, sr.TEAM_ID)
