@@ -20,6 +20,7 @@ from bot.config import ConfigError, Settings, StartupError, load_database_settin
 from bot.db import ensure_reachable, make_engine, sqlite_folder_problem
 from bot.failures import quiet_logging
 from bot.manifest import bot_scopes
+from bot.services.token_keys import require_cipher
 
 Status = Literal["ok", "warn", "FAIL", "skip"]
 # Slack should answer a check within this; doctor is run by a person waiting for it.
@@ -43,6 +44,9 @@ def diagnose(env_file: str | Path | None = ".env") -> list[Check]:
     checks: list[Check] = []
     try:
         settings: Settings | None = load_settings(env_file)
+        if settings is not None and settings.oauth_enabled:
+            # `tandem run` refuses OAuth mode without a key for the tokens it stores.
+            require_cipher(settings)
     except ConfigError as exc:
         settings = None
         checks.append(Check("settings", "FAIL", f"{exc} (see .env.example)"))

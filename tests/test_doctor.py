@@ -239,3 +239,36 @@ def test_as_a_real_process_with_slack_unreachable(tmp_path: Path) -> None:
     failed = [line for line in done.stdout.splitlines() if line.startswith("FAIL")]
     assert [line.split(":", 1)[0] for line in failed] == ["FAIL  auth.test", "FAIL  socket mode"]
     assert all("cannot reach Slack at http://127.0.0.1:" in line for line in failed)
+
+
+@pytest.mark.parametrize(
+    "keys", ["", "YdPmStfMOypFzOiqNFgOeoRlTGsQaGK4_bEHNtZUOOk="], ids=["no key", "a key"]
+)
+def test_oauth_mode_needs_an_encryption_key_and_checks_no_bot_token(
+    keys: str,
+    db: Database,
+    standin: SlackStandin,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    env = {
+        "SLACK_CLIENT_ID": "1111.2222",
+        "SLACK_CLIENT_SECRET": "doctor-client-secret",
+        "SLACK_SIGNING_SECRET": "doctor-signing-secret",
+        "SLACK_API_URL": standin.api_url,
+        "DATABASE_URL": db.engine.url.render_as_string(hide_password=False),
+        "TANDEM_ENCRYPTION_KEYS": keys,
+    }
+
+    code, lines = doctor(env, monkeypatch, capsys, caplog)
+
+    if not keys:
+        assert code == 1
+        assert lines["settings"][0].startswith("FAIL  settings: TANDEM_ENCRYPTION_KEYS")
+        assert "tandem keys generate" in lines["settings"][0]
+        return
+    assert code == 0, lines
+    assert "HTTP mode, OAuth installs" in lines["settings"][0]
+    assert lines["auth.test"][0].startswith("skip") and lines["scopes"][0].startswith("skip")
+    assert standin.calls == []
