@@ -13,6 +13,7 @@ from slack_bolt.error import BoltUnhandledRequestError
 from slack_bolt.oauth.oauth_settings import OAuthSettings
 from slack_sdk import WebClient
 from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
+from slack_sdk.oauth.token_rotation import TokenRotator
 from sqlalchemy import Engine
 
 from bot import handlers, logs
@@ -20,7 +21,7 @@ from bot.config import Settings
 from bot.db import SessionFactory, make_session_factory
 from bot.failures import database_unreachable, one_line, quiet_logging
 from bot.handlers.events import retry_when_the_database_is_back
-from bot.installation_store import EncryptedInstallationStore
+from bot.installation_store import ROTATE_MINUTES_BEFORE_EXPIRY, EncryptedInstallationStore
 from bot.manifest import bot_scopes
 from bot.metrics import Metrics
 from bot.models.slack_oauth import OAUTH_STATES_TABLE
@@ -78,11 +79,18 @@ def make_installation_store(settings: Settings, engine: Engine) -> EncryptedInst
     Raises :class:`ConfigError` when no key is set (saying how to make one), or when a
     stored token is under none of the keys.
     """
-    assert settings.slack_client_id is not None
+    assert settings.slack_client_id is not None and settings.slack_client_secret is not None
     cipher = require_cipher(settings)
     check_readable(make_session_factory(engine), cipher)
+    # Rotates expiring bot tokens (installs of an app with token rotation on) through
+    # SLACK_API_URL; a workspace without a refresh token is never rotated.
+    rotator = TokenRotator(
+        client_id=settings.slack_client_id,
+        client_secret=settings.slack_client_secret.get_secret_value(),
+        client=make_web_client(settings.slack_api_url),
+    )
     return EncryptedInstallationStore(
-        client_id=settings.slack_client_id, engine=engine, cipher=cipher
+        client_id=settings.slack_client_id, engine=engine, cipher=cipher, rotator=rotator
     )
 
 
@@ -96,13 +104,20 @@ def _oauth_settings(settings: Settings, sessions: SessionFactory) -> OAuthSettin
         engine=engine,
         table_name=OAUTH_STATES_TABLE,
     )
-    return OAuthSettings(
+    oauth_settings = OAuthSettings(
         client_id=client_id,
         client_secret=settings.slack_client_secret.get_secret_value(),
         scopes=bot_scopes(),
         installation_store=installation_store,
         state_store=state_store,
+        token_rotation_expiration_minutes=ROTATE_MINUTES_BEFORE_EXPIRY,
     )
+    # The store hands Bolt fresh tokens, so Bolt's own rotator should find nothing to do; if
+    # it ever does, it must call SLACK_API_URL too (its default client calls slack.com).
+    bolt_rotator = oauth_settings.authorize.token_rotator  # type: ignore[attr-defined]
+    if bolt_rotator is not None and installation_store.rotator is not None:
+        bolt_rotator.client = installation_store.rotator.client
+    return oauth_settings
 
 
 def create_app(

@@ -105,6 +105,18 @@ def _cmd_manifest(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_doctor(_args: argparse.Namespace) -> int:
+    """``tandem doctor``: one line per check of the configuration, then what to do."""
+    from bot.doctor import diagnose, summary
+
+    checks = diagnose()
+    for check in checks:
+        print(check.line())
+    closing, code = summary(checks)
+    print(closing)
+    return code
+
+
 def _cmd_demo(args: argparse.Namespace) -> int:
     from bot.demo import run_demo
     from bot.demo.session import DemoError
@@ -264,6 +276,15 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--team", required=True, metavar="T", help="the workspace's team id")
     export.add_argument("--out", type=Path, metavar="FILE", help="write here (default stdout)")
     export.set_defaults(handler=_cmd_export, needs_settings=False, log_level="WARNING")
+
+    commands.add_parser(
+        "doctor",
+        help="check the configuration against Slack and the database, and say what to fix",
+        description="Checks that the settings load, that Slack accepts SLACK_BOT_TOKEN "
+        "(auth.test) and granted the manifest's scopes, that a Socket Mode connection opens "
+        "with SLACK_APP_TOKEN, that the database answers and its migrations are at head. "
+        "Changes nothing. Exit 0 when no check failed, 1 otherwise.",
+    ).set_defaults(handler=_cmd_doctor, needs_settings=False, log_level="WARNING")
 
     manifest = commands.add_parser("manifest", help="print the Slack app manifest")
     manifest.add_argument("--url", help="public base URL, e.g. https://tandem.example.org")

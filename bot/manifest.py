@@ -1,5 +1,7 @@
 """Tandem's Slack app manifest: loaded from ``manifest.yml``, rendered for a host or Socket Mode.
 
+``manifest.yml`` is the Socket Mode manifest (no URL anywhere: the first install, on a laptop
+or a private server, needs none); ``--url`` adds every request URL and turns Socket Mode off.
 The manifest is the single source of the bot scopes; OAuth installs request exactly those.
 """
 
@@ -14,7 +16,6 @@ import yaml
 
 import bot
 
-PLACEHOLDER_HOST = "https://tandem.example.com"
 EVENTS_PATH = "/slack/events"
 OAUTH_REDIRECT_PATH = "/slack/oauth_redirect"
 
@@ -46,7 +47,10 @@ def normalise_base_url(url: str) -> str:
 
 
 def render_manifest(base_url: str | None = None) -> dict[str, Any]:
-    """The manifest for an HTTP deployment at ``base_url``, or for Socket Mode when None."""
+    """The manifest for an HTTP deployment at ``base_url``, or for Socket Mode when None.
+
+    Raises ``ValueError`` (one line, for the operator) for a ``base_url`` that is not one.
+    """
     manifest = copy.deepcopy(load_manifest())
     features = manifest["features"]
     settings = manifest["settings"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -9,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
-from bot.config import ConfigError, load_settings
+from bot.config import ConfigError, Settings, load_settings
 
 GOOD = {"SLACK_BOT_TOKEN": "xoxb-1-2-abc", "SLACK_SIGNING_SECRET": "s3cr3t-value"}
 
@@ -121,3 +122,43 @@ def test_settings_repr_hides_secrets(monkeypatch: pytest.MonkeyPatch) -> None:
     _env(monkeypatch, SLACK_BOT_TOKEN="xoxb-hide-me", SLACK_SIGNING_SECRET="hide-me-too")
     shown = repr(load_settings(env_file=None))
     assert "hide-me" not in shown
+
+
+# -- .env.example --------------------------------------------------------------------------
+
+ENV_EXAMPLE = Path(__file__).resolve().parent.parent / ".env.example"
+SETTING_LINE = re.compile(r"^([A-Z][A-Z0-9_]*)=(.*)$")
+
+
+def _example_settings() -> dict[str, str]:
+    lines = ENV_EXAMPLE.read_text(encoding="utf-8").splitlines()
+    found = [m.groups() for m in map(SETTING_LINE.match, lines) if m]
+    names = [name for name, _ in found]
+    assert len(names) == len(set(names)), "a setting is listed twice"
+    # Every setting has its one-line explanation right above it.
+    for line_no, line in enumerate(lines):
+        if SETTING_LINE.match(line):
+            assert lines[line_no - 1].startswith("# "), f"{line} has no comment above it"
+    return dict(found)
+
+
+def test_env_example_lists_every_setting_and_nothing_else() -> None:
+    listed = set(_example_settings())
+    fields = {name.upper() for name in Settings.model_fields}
+    assert listed - fields == set(), "not settings Tandem reads"
+    assert fields - listed == set(), "settings missing from .env.example"
+
+
+def test_env_example_shows_the_defaults_and_loads_as_it_is() -> None:
+    """Copied as it is, it loads (placeholders have the right shape), and every value it
+    shows besides the Slack placeholders is the code's default."""
+    settings = load_settings(env_file=ENV_EXAMPLE)
+    assert settings.socket_mode and not settings.oauth_enabled
+    placeholders = {"SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN"}
+    for name, value in _example_settings().items():
+        field = Settings.model_fields[name.lower()]
+        if name in placeholders:
+            assert "replace-me" in value
+            continue
+        loaded = getattr(settings, name.lower())
+        assert loaded == field.default, (name, value, field.default)

@@ -145,7 +145,13 @@ def test_transcript_shows_each_capability_as_a_slack_reader_sees_it(run: Run) ->
         "+ ✅ @rita acknowledged the change to the timeline",
         # what next
         "Create the Slack app",
+        "in Socket Mode",
+        "`tandem manifest`",
+        "`connections:write`",
+        "`SLACK_APP_TOKEN`",
+        "`tandem doctor`",
         "`tandem run`",
+        "`tandem manifest --url https://your-host`",
     ):
         assert expected in text, expected
 

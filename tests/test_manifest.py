@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import jsonschema
 import pytest
+import yaml
 
 from bot.cli import main
 from bot.manifest import bot_scopes, load_manifest, render_manifest
@@ -111,6 +114,59 @@ def test_without_url_prints_the_socket_mode_manifest() -> None:
     assert rendered["settings"]["socket_mode_enabled"] is True
     assert "request_url" not in rendered["settings"]["event_subscriptions"]
     assert all("url" not in c for c in rendered["features"]["slash_commands"])
+
+
+def _urls(node: Any, path: str = "") -> Iterator[tuple[str, str]]:
+    """Every (path, value) in a manifest whose value is a URL, however deep."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            yield from _urls(value, f"{path}.{key}")
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            yield from _urls(value, f"{path}[{index}]")
+    elif isinstance(node, str) and "://" in node:
+        yield path, node
+
+
+def test_tandem_manifest_prints_a_socket_mode_manifest_with_no_url_at_all(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """The first install needs no public host: nothing in it points anywhere."""
+    assert main(["manifest"]) == 0
+    printed = yaml.safe_load(capsys.readouterr().out)
+    jsonschema.validate(printed, SCHEMA)
+    assert printed["settings"]["socket_mode_enabled"] is True
+    assert list(_urls(printed)) == []
+    # manifest.yml itself is that manifest: pasting the file works the same.
+    assert printed == load_manifest()
+
+
+def test_tandem_manifest_url_fills_every_url_field_and_turns_socket_mode_off(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["manifest", "--url", "https://tandem.acme.example"]) == 0
+    printed = yaml.safe_load(capsys.readouterr().out)
+    jsonschema.validate(printed, SCHEMA)
+    assert printed["settings"]["socket_mode_enabled"] is False
+    urls = dict(_urls(printed))
+    commands = len(printed["features"]["slash_commands"])
+    assert len(urls) == commands + 4, urls  # + events, interactivity, options, OAuth redirect
+    assert all(u.startswith("https://tandem.acme.example/slack/") for u in urls.values())
+    # Apart from its URLs and the mode, it is the Socket Mode manifest.
+    assert _without_urls(printed) == _without_urls(render_manifest(None))
+
+
+def _without_urls(manifest: dict[str, Any]) -> dict[str, Any]:
+    stripped = json.loads(json.dumps(manifest))
+    for command in stripped["features"]["slash_commands"]:
+        command.pop("url", None)
+    settings = stripped["settings"]
+    settings.pop("socket_mode_enabled")
+    settings["event_subscriptions"].pop("request_url", None)
+    for key in ("request_url", "message_menu_options_url"):
+        settings["interactivity"].pop(key, None)
+    stripped["oauth_config"].pop("redirect_urls", None)
+    return stripped
 
 
 def test_bad_url_is_one_clear_line(capsys: pytest.CaptureFixture[str]) -> None:

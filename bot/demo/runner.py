@@ -28,9 +28,13 @@ from bot.scheduler.registry import all_jobs
 NEXT_STEPS = [
     "Run `tandem demo --html demo.html` to get this whole story as one page that looks like "
     "a Slack channel.",
-    "Use Tandem in your own workspace: create the Slack app from `manifest.yml` (README → "
-    "“Create the Slack app”), put `SLACK_BOT_TOKEN` and `SLACK_SIGNING_SECRET` in `.env`, "
-    "then run `tandem run`.",
+    "Use Tandem in your own workspace, in Socket Mode (no public URL needed; README → "
+    "“Create the Slack app”): create the app from the output of `tandem manifest`, add an "
+    "app-level token with `connections:write`, install it; put `SLACK_BOT_TOKEN`, "
+    "`SLACK_SIGNING_SECRET` and `SLACK_APP_TOKEN` in `.env` (`.env.example` lists every "
+    "setting); `tandem doctor` checks it all, then `tandem run`.",
+    "On a server with a public HTTPS URL instead: `tandem manifest --url https://your-host`, "
+    "and start `tandem run` before Slack checks the request URL (README → “HTTP mode”).",
     'Develop: `pip install -e ".[test]"` and `pytest`; a new capability gets its step in '
     "`bot/demo/script.py`.",
 ]

@@ -39,6 +39,15 @@ BOT_ID = "B0TANDEM"
 APP_ID = "A0TANDEM"
 
 
+# The tokens each method accepts: bot and user tokens (rotated ones start ``xoxe.``), an
+# app-level token to open a Socket Mode connection, none for the OAuth exchange.
+WEB_API_TOKENS = ("xoxb-", "xoxp-", "xoxe.xoxb-", "xoxe.xoxp-")
+TOKEN_PREFIXES: dict[str, tuple[str, ...]] = {
+    "oauth.v2.access": ("",),
+    "apps.connections.open": ("xapp-",),
+}
+
+
 @dataclass
 class Call:
     method: str
@@ -96,6 +105,13 @@ class SlackStandin(Faults):
         self.uploads: dict[str, dict[str, Any]] = {}
         # User groups: id -> (handle, member ids).
         self.usergroups: dict[str, tuple[str, set[str]]] = {}
+        # Token rotation: tokens Slack no longer accepts (``token_expired``), refresh tokens
+        # already exchanged (single-use, as Slack's are), and the exchanges made.
+        self.expired_tokens: set[str] = set()
+        self.spent_refresh_tokens: set[str] = set()
+        self.rotations: list[dict[str, Any]] = []
+        # What auth.test reports in ``x-oauth-scopes``; None: the manifest's bot scopes.
+        self.granted_scopes: list[str] | None = None
         self._init_faults()
         self._released = threading.Event()
         self._stored_at: dict[tuple[str, str], float] = {}
@@ -284,8 +300,11 @@ class SlackStandin(Faults):
         if method not in ("response_url", "upload"):
             token = headers.get("authorization", "").removeprefix("Bearer ").strip()
             token = token or str(params.get("token", ""))
-            if not token.startswith(("xoxb-", "xoxp-")) and method not in ("oauth.v2.access",):
+            if not token.startswith(TOKEN_PREFIXES.get(method, WEB_API_TOKENS)):
                 self._reply(request, 200, {"ok": False, "error": "not_authed"})
+                return
+            if token in self.expired_tokens:
+                self._reply(request, 200, {"ok": False, "error": "token_expired"})
                 return
         with self._lock:
             body = self._answer(method, params)
@@ -293,7 +312,18 @@ class SlackStandin(Faults):
         if interference is not None and interference.hook is not None:
             interference.hook(call)
         with contextlib.suppress(OSError):
-            self._reply(request, 200, body)
+            self._reply(request, 200, body, self._headers_for(method))
+
+    def _headers_for(self, method: str) -> dict[str, str]:
+        if method != "auth.test":
+            return {}
+        # Slack reports a token's scopes in every answer's header; Bolt reads it off auth.test.
+        scopes = self.granted_scopes
+        if scopes is None:
+            from bot.manifest import bot_scopes
+
+            scopes = bot_scopes()
+        return {"x-oauth-scopes": ",".join(scopes)}
 
     @staticmethod
     def _reply(
@@ -372,6 +402,11 @@ class SlackStandin(Faults):
             if group is None:
                 return {"ok": False, "error": "no_such_subteam"}
             return {**ok, "users": sorted(group[1])}
+        if method == "oauth.v2.access" and p.get("grant_type") == "refresh_token":
+            return self._refresh(str(p.get("refresh_token", "")))
+        if method == "apps.connections.open":
+            # A URL nothing listens on: enough for ``tandem doctor``, which does not connect.
+            return {**ok, "url": f"ws://127.0.0.1:9/link/?ticket=standin-{next(self._ids)}"}
         if method == "users.info":
             user = self.users.get(str(p.get("user")))
             if user is None:
@@ -506,6 +541,28 @@ class SlackStandin(Faults):
                 posted["message"]["files"] = files
             return {**ok, "files": files}
         return ok
+
+    def _refresh(self, refresh_token: str) -> dict[str, Any]:
+        """Token rotation: a new bot token and refresh token for a refresh token, once."""
+        if not refresh_token.startswith("xoxe-") or refresh_token in self.spent_refresh_tokens:
+            return {"ok": False, "error": "invalid_refresh_token"}
+        self.spent_refresh_tokens.add(refresh_token)
+        n = len(self.rotations) + 1
+        answer = {
+            "ok": True,
+            "app_id": APP_ID,
+            "access_token": f"xoxe.xoxb-1-rotated{n}-{next(self._ids):06d}",
+            "refresh_token": f"xoxe-1-refresh{n}-{next(self._ids):06d}",
+            "token_type": "bot",
+            "expires_in": 43200,
+            "scope": ",".join(self.granted_scopes or []),
+            "bot_user_id": BOT_USER_ID,
+            "team": {"id": TEAM_ID, "name": TEAM_NAME},
+            "enterprise": None,
+            "is_enterprise_install": False,
+        }
+        self.rotations.append({"refresh_token": refresh_token, **answer})
+        return answer
 
     def _post(self, method: str, p: dict[str, Any]) -> dict[str, Any]:
         channel_id = str(p.get("channel", ""))

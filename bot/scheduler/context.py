@@ -35,6 +35,8 @@ class JobContext:
 
     def token_for(self, team_id: str, enterprise_id: str | None = None) -> str | None:
         """The workspace's bot token, resolved like Bolt resolves it; None if not installed.
+        With token rotation on, the store hands out a token with hours left (it exchanges
+        one about to expire first), so queued work never goes out with an expiring token.
 
         A workspace of an Enterprise Grid org may be served by its own install (a bot row with
         its team id) or by the org-wide install (a bot row with the org's id and no team id),
