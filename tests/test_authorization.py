@@ -202,7 +202,7 @@ def _build(tandem: Tandem) -> World:
     view = opened_view(tandem)
     for changes in ({}, brief_step(must_haves="Python\nSQL at scale\nMentoring\nGo"), {}):
         body = submit(tandem, view, user=HM, changes=changes).json or {}
-        view = body.get("view", view)
+        view = after_ack(tandem, body["view"]) if "view" in body else view
     world.acknowledgement = _one(
         tandem,
         select(Acknowledgement.id).where(

@@ -16,7 +16,16 @@ from freezegun import freeze_time
 from bot.slack.ids import Action, Field, plan_date_field
 from tests.harness import Tandem
 from tests.hiring_flow import add_candidate, log_interview, press, run_jobs
-from tests.kickoff_flow import HM, PANEL, RECRUITER, Kickoff, add_people, brief_step, only_role
+from tests.kickoff_flow import (
+    HM,
+    PANEL,
+    RECRUITER,
+    Kickoff,
+    add_people,
+    after_ack,
+    brief_step,
+    only_role,
+)
 from tests.modals import opened_view, submit
 
 WEDNESDAY = datetime(2026, 12, 2, 10, 0, tzinfo=UTC)
@@ -74,7 +83,7 @@ def _edit_dates(tandem: Tandem, reading: Reading, role_id: int) -> None:
         },
     ):
         body = reading.ack(submit(tandem, view, user=RECRUITER, changes=changes).json)
-        view = body.get("view", view)
+        view = after_ack(tandem, body["view"]) if "view" in body else view
 
 
 def _hire(tandem: Tandem) -> Reading:

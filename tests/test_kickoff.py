@@ -316,3 +316,27 @@ def test_closed_modal_resumes_from_the_saved_draft(tandem: Tandem) -> None:
     level = next(b for b in again.view["blocks"] if b.get("block_id") == "level")
     assert level["element"]["initial_value"] == "Staff"
     assert _count(tandem, KickoffDraft) == 1
+
+
+def test_a_channel_tandem_creates_is_private_unless_the_kickoff_chose_public(
+    tandem: Tandem,
+) -> None:
+    Kickoff(tandem).start("Staff Data Engineer").complete()
+    created = tandem.standin.last("conversations.create").params
+    assert created["is_private"] in (True, "true", "1", 1)
+    channel = tandem.standin.channels[only_role(tandem).channel_id or ""]
+    assert channel.is_private and {HM, RECRUITER, *PANEL} <= channel.members
+
+    Kickoff(tandem).start("Open Source Advocate").complete(
+        role=role_step(channel_mode="create-public")
+    )
+    created = tandem.standin.last("conversations.create").params
+    assert created["is_private"] in (False, "false", "0", 0)
+
+
+def test_an_unknown_channel_choice_is_refused_next_to_its_field(tandem: Tandem) -> None:
+    flow = Kickoff(tandem).start()
+    reply = flow.step(role_step(channel_mode="create-secret"))
+    assert reply.json["response_action"] == "errors"
+    assert "shared channel" in reply.json["errors"]["channel_mode"]
+    assert _count(tandem, Role) == 0

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -103,6 +104,34 @@ def test_concurrent_upgrades_do_not_race(empty_engine: Engine) -> None:
     assert _differences(empty_engine) == []
 
 
+@dataclass(frozen=True)
+class _RoleRow:
+    id: int
+
+
+def _insert_role(session: Session, *, at: datetime, **columns: str) -> _RoleRow:
+    """A role row with only the columns every revision has (an ORM insert would name
+    columns a later migration adds)."""
+    values = {
+        "team_id": "T1",
+        "title": "Chef",
+        "status": "open",
+        "recruiter_id": "UREC",
+        "hiring_manager_id": "UHM",
+        "created_by": "UREC",
+        "created_at": at,
+        "brief_post_attempts": 0,
+        **columns,
+    }
+    # A bare table: the model's Python-side defaults would name later columns too.
+    typed = Role.__table__.c
+    table = sa.table(
+        "roles", sa.column("id"), *(sa.column(name, typed[name].type) for name in values)
+    )
+    inserted = session.execute(sa.insert(table).values(values).returning(table.c.id))
+    return _RoleRow(inserted.scalar_one())
+
+
 def _insert_candidate(session: Session, role_id: int, initials: str, *, at: datetime) -> int:
     """A candidate row with only the columns every revision has (an ORM insert would name
     columns a later migration adds)."""
@@ -131,26 +160,8 @@ def test_messages_posted_before_the_outbox_get_their_keys(empty_engine: Engine) 
     at = datetime(2026, 11, 30, 15, 0, tzinfo=UTC)
     sessions = make_session_factory(empty_engine)
     with sessions.begin() as session:
-        role = Role(
-            team_id="T1",
-            title="Chef",
-            recruiter_id="UREC",
-            hiring_manager_id="UHM",
-            created_by="UREC",
-            created_at=at,
-            channel_id="C1",
-            brief_ts="111.000100",
-        )
-        bare = Role(
-            team_id="T1",
-            title="No channel yet",
-            recruiter_id="UREC",
-            hiring_manager_id="UHM",
-            created_by="UREC",
-            created_at=at,
-        )
-        session.add_all([role, bare])
-        session.flush()
+        role = _insert_role(session, at=at, channel_id="C1", brief_ts="111.000100")
+        bare = _insert_role(session, at=at, title="No channel yet")
         revision = BriefRevision(
             team_id="T1",
             role_id=role.id,
@@ -227,16 +238,7 @@ def test_duplicate_open_candidate_updates_are_merged_into_the_one_due_last(
     at = datetime(2026, 11, 30, 15, 0, tzinfo=UTC)
     sessions = make_session_factory(empty_engine)
     with sessions.begin() as session:
-        role = Role(
-            team_id="T1",
-            title="Chef",
-            recruiter_id="UREC",
-            hiring_manager_id="UHM",
-            created_by="UREC",
-            created_at=at,
-        )
-        session.add(role)
-        session.flush()
+        role = _insert_role(session, at=at)
         twice, once = (_insert_candidate(session, role.id, i, at=at) for i in ("A.B.", "C.D."))
         obligations = sa.table(
             "obligations",

@@ -30,7 +30,12 @@ from bot.services.brief import (
     default_responsibilities,
     turnaround_text,
 )
-from bot.services.kickoff_form import CHANNEL_CREATE, CHANNEL_EXISTING, ProposedDates
+from bot.services.kickoff_form import (
+    CHANNEL_CREATE,
+    CHANNEL_CREATE_PUBLIC,
+    CHANNEL_EXISTING,
+    ProposedDates,
+)
 from bot.services.workspace_defaults import ContractDefaults
 from bot.slack.ids import Callback, Field, plan_date_field, plan_owner_field, responsibility_field
 
@@ -113,7 +118,8 @@ def role_step_view(
             Field.CHANNEL_MODE,
             "Shared channel",
             [
-                (CHANNEL_CREATE, "Create a new channel #hire-<role> and invite both sides"),
+                (CHANNEL_CREATE, "Create a new private channel #hire-<role> and invite both sides"),
+                (CHANNEL_CREATE_PUBLIC, "Create a new public channel #hire-<role> instead"),
                 (CHANNEL_EXISTING, "Use the channel picked below"),
             ],
             initial=answers.get("channel_mode") or CHANNEL_CREATE,

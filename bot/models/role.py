@@ -12,7 +12,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from bot.models.base import Base, UTCDateTime
@@ -45,6 +45,9 @@ class Role(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     # The shared channel and the pinned brief message (NULL until Slack accepted them).
     channel_id: Mapped[str | None] = mapped_column(String(32))
+    # Whether the channel Tandem creates for the role is private (the default: hiring is
+    # confidential); a kickoff may choose public. Unused when the role uses an existing one.
+    channel_private: Mapped[bool] = mapped_column(Boolean, default=True, server_default=false())
     brief_ts: Mapped[str | None] = mapped_column(String(32))
     brief_posted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     brief_post_attempts: Mapped[int] = mapped_column(Integer, default=0)

@@ -151,7 +151,7 @@ def queue_publication(session: Session, role: Role, *, now: datetime, join: bool
             kind=KIND_CHANNEL,
             method=outbox.CREATE_CHANNEL,
             key=channel_key,
-            payload={"name": channel_name_for(role.title)},
+            payload={"name": channel_name_for(role.title), "is_private": role.channel_private},
         )
         target = {"parent_key": channel_key}
     elif join:

@@ -44,7 +44,8 @@ MAX_PANEL = 20
 DEFAULT_TIME_TO_FILL = timedelta(days=60)
 DEFAULT_SLATE_AFTER = timedelta(days=14)
 CHANNEL_EXISTING = "existing"
-CHANNEL_CREATE = "create"
+CHANNEL_CREATE = "create"  # a new private channel (the default)
+CHANNEL_CREATE_PUBLIC = "create-public"
 
 
 @dataclass
@@ -205,6 +206,8 @@ def validate_role_step(
         )
 
     mode = values.get(Field.CHANNEL_MODE) or CHANNEL_CREATE
+    if mode not in (CHANNEL_CREATE, CHANNEL_CREATE_PUBLIC, CHANNEL_EXISTING):
+        result.errors[Field.CHANNEL_MODE] = "Pick how the role gets its shared channel."
     channel_id = values.get(Field.CHANNEL)
     if mode == CHANNEL_EXISTING:
         if not channel_id:

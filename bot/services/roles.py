@@ -40,6 +40,7 @@ from bot.services.brief import (
 )
 from bot.services.errors import NotAllowed as NotAllowed
 from bot.services.errors import RoleNotFound
+from bot.services.kickoff_form import CHANNEL_CREATE_PUBLIC
 from bot.services.people import get_person, person_zone
 from bot.services.timeline import Event
 from bot.services.work_settings import calendar_of
@@ -203,6 +204,7 @@ def create_role(
         created_by=draft.user_id,
         created_at=now,
         channel_id=draft.answers.get("channel_id"),
+        channel_private=draft.answers.get("channel_mode") != CHANNEL_CREATE_PUBLIC,
         brief_post_attempts=0,
     )
     session.add(role)

@@ -18,18 +18,18 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("workspaces", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("default_turnaround_hours", sa.Integer(), nullable=True))
-        batch_op.add_column(sa.Column("default_checkin_weekday", sa.Integer(), nullable=True))
-        batch_op.add_column(sa.Column("default_checkin_time", sa.Time(), nullable=True))
-        batch_op.add_column(sa.Column("retention_days", sa.Integer(), nullable=True))
-        batch_op.add_column(sa.Column("admin_usergroup_id", sa.String(length=32), nullable=True))
-        batch_op.add_column(sa.Column("admin_group_members", sa.Text(), nullable=True))
-        batch_op.add_column(
-            sa.Column("admin_group_refreshed_at", sa.DateTime(timezone=True), nullable=True)
-        )
-    with op.batch_alter_table("people", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("holiday_country", sa.String(length=8), nullable=True))
+    # Plain ADD COLUMNs (a batch would copy each table on SQLite).
+    for column in (
+        sa.Column("default_turnaround_hours", sa.Integer(), nullable=True),
+        sa.Column("default_checkin_weekday", sa.Integer(), nullable=True),
+        sa.Column("default_checkin_time", sa.Time(), nullable=True),
+        sa.Column("retention_days", sa.Integer(), nullable=True),
+        sa.Column("admin_usergroup_id", sa.String(length=32), nullable=True),
+        sa.Column("admin_group_members", sa.Text(), nullable=True),
+        sa.Column("admin_group_refreshed_at", sa.DateTime(timezone=True), nullable=True),
+    ):
+        op.add_column("workspaces", column)
+    op.add_column("people", sa.Column("holiday_country", sa.String(length=8), nullable=True))
 
 
 def downgrade() -> None:
