@@ -31,6 +31,7 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 from bot.sandbox.faults import Faults
+from bot.sandbox.socket_standin import SocketModeStandin
 
 TEAM_ID = "T0TANDEM"
 TEAM_NAME = "Acme Talent"
@@ -104,6 +105,8 @@ class SlackStandin(Faults):
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
         self.clock: Callable[[], float] = time.time
+        # Slack's Socket Mode end, once enable_socket_mode() made one.
+        self.socket_mode: SocketModeStandin | None = None
 
     # -- lifecycle -------------------------------------------------------------------------
 
@@ -130,6 +133,8 @@ class SlackStandin(Faults):
 
     def stop(self) -> None:
         self._released.set()  # calls held open get their (late) answer now
+        if self.socket_mode is not None:
+            self.socket_mode.stop()
         if self._server is not None:
             self._server.shutdown()
             self._server.server_close()
@@ -154,6 +159,13 @@ class SlackStandin(Faults):
     def response_url(self, name: str = "cmd") -> str:
         """A ``response_url`` for payloads; what the app posts there is recorded too."""
         return f"{self.url}/response/{name}"
+
+    def enable_socket_mode(self) -> SocketModeStandin:
+        """Turn Socket Mode on: ``apps.connections.open`` answers with a ``ws://`` URL of a
+        :class:`~bot.sandbox.socket_standin.SocketModeStandin`, returned here."""
+        if self.socket_mode is None:
+            self.socket_mode = SocketModeStandin(app_id=APP_ID).start()
+        return self.socket_mode
 
     # -- set-up helpers --------------------------------------------------------------------
 
@@ -279,11 +291,16 @@ class SlackStandin(Faults):
         if failure is not None:
             self._reply(request, 200, {"ok": False, "error": failure.error})
             return
-        if method not in ("response_url", "upload"):
+        if method not in ("response_url", "upload", "oauth.v2.access"):
             token = headers.get("authorization", "").removeprefix("Bearer ").strip()
             token = token or str(params.get("token", ""))
-            if not token.startswith(("xoxb-", "xoxp-")) and method not in ("oauth.v2.access",):
-                self._reply(request, 200, {"ok": False, "error": "not_authed"})
+            # apps.connections.open takes the app-level token, every other method a bot's
+            # or a user's.
+            wanted = ("xapp-",) if method == "apps.connections.open" else ("xoxb-", "xoxp-")
+            if not token.startswith(wanted):
+                known = token.startswith(("xapp-", "xoxb-", "xoxp-"))
+                error = "not_allowed_token_type" if known else "not_authed"
+                self._reply(request, 200, {"ok": False, "error": error})
                 return
         with self._lock:
             body = self._answer(method, params)
@@ -357,6 +374,11 @@ class SlackStandin(Faults):
                 "bot_id": BOT_ID,
                 "is_enterprise_install": False,
             }
+        if method == "apps.connections.open":
+            if self.socket_mode is None:
+                # The stand-in's own word for an app whose Socket Mode is off.
+                return {"ok": False, "error": "socket_mode_not_enabled"}
+            return {**ok, "url": self.socket_mode.open_url()}
         if method == "users.info":
             user = self.users.get(str(p.get("user")))
             if user is None:
