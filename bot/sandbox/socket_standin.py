@@ -75,6 +75,8 @@ class Link:
     sock: socket.socket
     greeted: bool = False
     closed: bool = False
+    # Why it ended: "closed by the app", "dropped", "stopped", or what went wrong reading.
+    ended_by: str = ""
     # Every text message the app sent that is not an ack (there should be none).
     other_messages: list[Any] = field(default_factory=list)
     _send_lock: threading.Lock = field(default_factory=threading.Lock)
@@ -131,7 +133,7 @@ class SocketModeStandin:
         if self._listener is not None:
             self._listener.close()
         for link in list(self.links):
-            self._close(link)
+            self._close(link, "stopped")
 
     @property
     def port(self) -> int:
@@ -173,7 +175,8 @@ class SocketModeStandin:
             if not self._changed.wait_for(ready, timeout):
                 raise TimeoutError(
                     f"the app did not open connection {links} within {timeout:g} s "
-                    f"({len(self.links)} opened, {len(self.urls)} URLs handed out)"
+                    f"({len(self.links)} opened, {len(self.urls)} URLs handed out; ended: "
+                    f"{[link.ended_by for link in self.links if link.closed]})"
                 )
         link = self.current
         assert link is not None
@@ -240,7 +243,7 @@ class SocketModeStandin:
         link = self.current
         if link is None:
             raise RuntimeError("the app holds no open Socket Mode connection")
-        self._close(link)
+        self._close(link, "dropped")
         return link
 
     # -- serving ---------------------------------------------------------------------------
@@ -283,10 +286,11 @@ class SocketModeStandin:
                 link.greeted = True
                 self._changed.notify_all()
             self._read(link)
-        except (OSError, ProtocolError):
-            pass
+            self._close(link, "closed by the app")
+        except (OSError, ProtocolError) as exc:
+            self._close(link, f"{type(exc).__name__}: {exc}")
         finally:
-            self._close(link)
+            self._close(link, "ended")
 
     def _handshake(self, link: Link) -> bool:
         request = b""
@@ -384,11 +388,12 @@ class SocketModeStandin:
                 )
             self._changed.notify_all()
 
-    def _close(self, link: Link) -> None:
+    def _close(self, link: Link, why: str) -> None:
         with self._changed:
             if link.closed:
                 return
             link.closed = True
+            link.ended_by = why
             self._changed.notify_all()
         with contextlib.suppress(OSError):
             link.sock.shutdown(socket.SHUT_RDWR)
