@@ -10,6 +10,7 @@ from typing import Any
 
 from slack_bolt import App, BoltContext, BoltRequest, BoltResponse
 from slack_bolt.error import BoltUnhandledRequestError
+from slack_bolt.logger.messages import warning_client_prioritized_and_token_skipped
 from slack_bolt.oauth.oauth_settings import OAuthSettings
 from slack_sdk import WebClient
 from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
@@ -19,7 +20,7 @@ from sqlalchemy import Engine
 from bot import handlers, logs
 from bot.config import Settings
 from bot.db import SessionFactory, make_session_factory
-from bot.failures import database_unreachable, one_line, quiet_logging
+from bot.failures import database_unreachable, one_line
 from bot.handlers.events import retry_when_the_database_is_back
 from bot.installation_store import ROTATE_MINUTES_BEFORE_EXPIRY, EncryptedInstallationStore
 from bot.manifest import bot_scopes
@@ -141,6 +142,7 @@ def create_app(
     listener_executor = logs.ContextExecutor(
         listener_executor or ThreadPoolExecutor(max_workers=5, thread_name_prefix="listener")
     )
+    _ignore_bolts_own_token_lookup()
     if settings.oauth_enabled:
         app = TandemApp(
             client=client or make_web_client(settings.slack_api_url, metrics=metrics),
@@ -157,20 +159,17 @@ def create_app(
             client = make_web_client(settings.slack_api_url, token=token, metrics=metrics)
         elif client.token is None:
             client.token = token
-        # Bolt warns that it ignores SLACK_BOT_TOKEN from the environment when given a
-        # client; this client carries that very token.
-        with quiet_logging():
-            app = TandemApp(
-                client=client,
-                signing_secret=signing_secret,
-                # auth.test runs on the first request instead of at start-up, so a process
-                # can boot (and answer /healthz) while Slack is briefly unreachable.
-                token_verification_enabled=False,
-                listener_executor=listener_executor,
-                # Unmatched requests reach the error handler: a 200 and one log line, not
-                # Bolt's 404 and its multi-line advice.
-                raise_error_for_unhandled_request=True,
-            )
+        app = TandemApp(
+            client=client,
+            signing_secret=signing_secret,
+            # auth.test runs on the first request instead of at start-up, so a process
+            # can boot (and answer /healthz) while Slack is briefly unreachable.
+            token_verification_enabled=False,
+            listener_executor=listener_executor,
+            # Unmatched requests reach the error handler: a 200 and one log line, not
+            # Bolt's 404 and its multi-line advice.
+            raise_error_for_unhandled_request=True,
+        )
 
     app.metrics = metrics
 
@@ -206,6 +205,30 @@ class TandemApp(App):
             return super().dispatch(req)
         with self.metrics.timing_request(req.body):
             return super().dispatch(req)
+
+
+class _BoltTokenNotice(logging.Filter):
+    """Drops Bolt's notice that it ignores ``SLACK_BOT_TOKEN`` from the environment.
+
+    Tandem reads its settings itself (environment or ``.env``) and always gives Bolt a client,
+    never a token; Bolt still looks the variable up on its own and, finding it, warns that
+    the client wins ("As you gave `client` as well, `token` will be unused") on every start.
+    The client carries that very token (or, with OAuth, the installation store decides), so
+    the line says nothing an operator could act on.
+    """
+
+    NOTICE = warning_client_prioritized_and_token_skipped()
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.getMessage() != self.NOTICE
+
+
+_BOLT_TOKEN_NOTICE = _BoltTokenNotice()
+
+
+def _ignore_bolts_own_token_lookup() -> None:
+    # The filter sits on the one logger Bolt's App warns through; adding it twice is a no-op.
+    logging.getLogger("slack_bolt.App").addFilter(_BOLT_TOKEN_NOTICE)
 
 
 def _tag_request_logs(next: Any) -> Any:

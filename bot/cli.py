@@ -22,6 +22,20 @@ from bot.config import (
 
 EXIT_CONFIG = 2
 
+# ``tandem run --help``: what it needs, so nobody has to read the README to start it.
+RUN_SETTINGS = """\
+settings (environment variables, or a .env file in the current folder):
+  SLACK_BOT_TOKEN       required: the Bot User OAuth Token (xoxb-...) of the workspace
+                        (with OAuth: SLACK_CLIENT_ID and SLACK_CLIENT_SECRET instead)
+  SLACK_APP_TOKEN       Socket Mode: an app-level token (xapp-...) with connections:write;
+                        without it Tandem serves HTTP
+  SLACK_SIGNING_SECRET  required in HTTP mode (Basic Information -> Signing Secret)
+  DATABASE_URL          optional: sqlite:///path or postgresql://user@host/db
+                        (default sqlite:///tandem.db)
+  PORT                  optional: HTTP port (default 3000); in Socket Mode it serves /healthz
+  TANDEM_LOG_LEVEL      optional: DEBUG, INFO (default), WARNING or ERROR
+"""
+
 
 def _configure_logging(level: str, settings: Settings | None = None) -> None:
     from bot.logs import configure, configured_secrets
@@ -79,18 +93,35 @@ def _cmd_jobs_run_once(_args: argparse.Namespace, settings: Settings) -> int:
 def _cmd_jobs_list(_args: argparse.Namespace) -> int:
     from bot.scheduler.registry import all_jobs
 
-    for job in all_jobs():
-        print(f"{job.name:<28} every {job.every_seconds:>5}s  {job.delivery:<14} {job.description}")
+    rows = [("JOB", "EVERY", "DELIVERY", "WHAT IT DOES")]
+    rows += [(j.name, f"{j.every_seconds}s", j.delivery, j.description) for j in all_jobs()]
+    widths = [max(len(row[i]) for row in rows) for i in range(3)]
+    for name, every, delivery, what in rows:
+        print(f"{name:<{widths[0]}}  {every:>{widths[1]}}  {delivery:<{widths[2]}}  {what}")
     return 0
 
 
 def _cmd_db_upgrade(_args: argparse.Namespace) -> int:
-    from bot.migrate import current_revisions
+    from bot.migrate import current_revisions, revisions_between, upgrade_database
     from bot.runtime import Database
 
-    database = Database.open(load_database_settings())
-    print(f"database {database.describe()} is at {', '.join(current_revisions(database.engine))}")
-    database.engine.dispose()
+    database = Database.open(load_database_settings(), migrate=False)
+    try:
+        before = current_revisions(database.engine)
+        upgrade_database(database.engine)
+        after = current_revisions(database.engine)
+    finally:
+        database.engine.dispose()
+    head = ", ".join(after)
+    applied = revisions_between(before, after)
+    if not applied:
+        print(f"database {database.describe()}: already at head ({head}), nothing to apply")
+        return 0
+    plural = "migration" if len(applied) == 1 else "migrations"
+    print(f"database {database.describe()}: applied {len(applied)} {plural}, now at head ({head}):")
+    for revision, message in applied:
+        # One line each: the migration's title, not its whole description.
+        print(f"  {revision}  {message if len(message) <= 80 else message[:79] + '…'}")
     return 0
 
 
@@ -228,7 +259,15 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"tandem {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    run = commands.add_parser("run", help="serve Slack (HTTP, or Socket Mode with SLACK_APP_TOKEN)")
+    run = commands.add_parser(
+        "run",
+        help="serve Slack (HTTP, or Socket Mode with SLACK_APP_TOKEN)",
+        description="Serve Slack until SIGTERM: Socket Mode when SLACK_APP_TOKEN is set,\n"
+        "otherwise HTTP on PORT (POST /slack/events). Scheduled jobs run here too\n"
+        "unless --no-scheduler. The database is brought up to date first.",
+        epilog=RUN_SETTINGS,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     run.add_argument("--no-scheduler", action="store_true", help="do not run scheduled jobs here")
     run.add_argument("--host", default="0.0.0.0", help="address to listen on (default 0.0.0.0)")
     run.set_defaults(handler=_cmd_run, needs_settings=True)

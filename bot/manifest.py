@@ -39,10 +39,16 @@ def bot_scopes() -> list[str]:
 
 
 def normalise_base_url(url: str) -> str:
-    """``https://host.example/`` → ``https://host.example``; refuse anything but http(s)."""
+    """``https://host.example/`` → ``https://host.example``; refuse anything but https."""
     parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise ValueError(f"{url!r} is not an http(s) URL such as https://tandem.example.org")
+    if parts.scheme == "http" and parts.netloc:
+        # Slack sends commands, clicks and events only to HTTPS request URLs.
+        raise ValueError(
+            f"{url!r} is http://, and Slack only sends requests to https:// URLs "
+            "(put Tandem behind HTTPS, or leave out --url for Socket Mode)"
+        )
+    if parts.scheme != "https" or not parts.netloc:
+        raise ValueError(f"{url!r} is not an https URL such as https://tandem.example.org")
     return url.rstrip("/")
 
 

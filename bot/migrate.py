@@ -50,6 +50,16 @@ def current_revisions(engine: Engine) -> tuple[str, ...]:
         return tuple(MigrationContext.configure(connection).get_current_heads())
 
 
+def revisions_between(lower: tuple[str, ...], upper: tuple[str, ...]) -> list[tuple[str, str]]:
+    """``(revision, message)`` of each migration after ``lower`` up to ``upper``, oldest
+    first: what an upgrade from ``lower`` to ``upper`` applied (empty when they are equal)."""
+    if not upper or set(lower) == set(upper):
+        return []
+    script = ScriptDirectory.from_config(alembic_config())
+    found = script.iterate_revisions(upper, lower or "base")
+    return [(s.revision, " ".join((s.doc or "").split())) for s in reversed(list(found))]
+
+
 @contextlib.contextmanager
 def _sqlite_file_lock(engine: Engine) -> Iterator[None]:
     database = engine.url.database

@@ -22,7 +22,6 @@ from dataclasses import dataclass
 from types import FrameType
 
 from slack_bolt import App
-from slack_bolt.adapter.socket_mode import SocketModeHandler
 from slack_sdk.errors import SlackApiError
 from sqlalchemy import Engine
 
@@ -42,6 +41,7 @@ from bot.migrate import upgrade_database
 from bot.scheduler.context import JobContext
 from bot.scheduler.runner import build_scheduler
 from bot.slack.client import make_web_client
+from bot.slack.socket_mode import SocketModeConnection, WebSocketFailed
 from bot.web import make_server, make_wsgi_app
 
 logger = logging.getLogger(__name__)
@@ -126,13 +126,18 @@ def check_bot_token(settings: Settings) -> None:
         logger.warning("could not reach Slack at %s (%s); starting anyway", client.base_url, exc)
 
 
-def connect_socket_mode(app: App, settings: Settings) -> SocketModeHandler:
+def connect_socket_mode(app: App, settings: Settings) -> SocketModeConnection:
     """Open the Socket Mode connection, or fail with one line (exit code 2 from the CLI)."""
     assert settings.slack_app_token is not None
-    handler = SocketModeHandler(app, settings.slack_app_token.get_secret_value())
+    connection = SocketModeConnection(app, settings.slack_app_token.get_secret_value())
     try:
         with quiet_logging():
-            handler.connect()
+            try:
+                connection.connect()
+            except BaseException:
+                # Its threads may be retrying already: stop them before logging resumes.
+                connection.close()
+                raise
     except SlackApiError as exc:
         error = exc.response.get("error") if exc.response is not None else None
         if error in _BAD_APP_TOKEN_ERRORS:
@@ -142,12 +147,17 @@ def connect_socket_mode(app: App, settings: Settings) -> SocketModeHandler:
             "check that Socket Mode is enabled for the app and SLACK_APP_TOKEN has "
             "connections:write"
         ) from None
+    except WebSocketFailed as exc:
+        raise SlackUnavailable(
+            f"Slack gave a Socket Mode URL but no WebSocket opened there ({exc}) — check "
+            "that this machine may open WebSockets to Slack (a proxy or firewall may block them)"
+        ) from None
     except Exception as exc:
         raise SlackUnavailable(
             f"cannot open a Socket Mode connection through {settings.slack_api_url}: "
             f"{one_line(exc)} — check that this machine can reach Slack (and SLACK_API_URL)"
         ) from None
-    return handler
+    return connection
 
 
 class _StopSignal:
@@ -207,7 +217,7 @@ def serve(settings: Settings, *, with_scheduler: bool, host: str = "0.0.0.0") ->
         wsgi_app = make_wsgi_app(
             None,
             database.engine,
-            socket_connected=socket_handler.client.is_connected,
+            socket_connected=socket_handler.connected,
             metrics=metrics,
         )
     else:

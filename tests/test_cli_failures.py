@@ -113,7 +113,7 @@ def test_sqlite_file_in_an_existing_folder_is_created(
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'tandem.db'}")
     assert main(["db", "upgrade"]) == 0
     assert (tmp_path / "tandem.db").is_file()
-    assert "is at" in capsys.readouterr().out
+    assert "now at head" in capsys.readouterr().out
 
 
 # -- Socket Mode ---------------------------------------------------------------------------

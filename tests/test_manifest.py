@@ -171,4 +171,15 @@ def _without_urls(manifest: dict[str, Any]) -> dict[str, Any]:
 
 def test_bad_url_is_one_clear_line(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["manifest", "--url", "host.example"]) == 2
-    assert "is not an http(s) URL" in capsys.readouterr().err
+    assert "is not an https URL" in capsys.readouterr().err
+
+
+def test_an_http_url_is_refused_in_one_line(capsys: pytest.CaptureFixture[str]) -> None:
+    """Slack sends requests only to https:// URLs: a manifest with http:// ones would be
+    accepted by nothing."""
+    assert main(["manifest", "--url", "http://tandem.example.org"]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    (line,) = captured.err.strip().splitlines()
+    assert line.startswith("tandem manifest: 'http://tandem.example.org' is http://")
+    assert "https://" in line

@@ -97,7 +97,7 @@ def test_jobs_list_names_every_job_with_its_trigger(capsys: pytest.CaptureFixtur
     printed = capsys.readouterr().out
     for job in all_jobs():
         assert job.name in printed
-        assert f"every {job.every_seconds:>5}s" in printed
+        assert f" {job.every_seconds}s " in printed
 
 
 def test_scheduler_holds_every_job_in_memory_with_safe_defaults(db: Database) -> None:

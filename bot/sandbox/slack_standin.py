@@ -31,6 +31,7 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 from bot.sandbox.faults import Faults
+from bot.sandbox.socket_standin import SocketModeStandin
 
 TEAM_ID = "T0TANDEM"
 TEAM_NAME = "Acme Talent"
@@ -122,6 +123,8 @@ class SlackStandin(Faults):
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
         self.clock: Callable[[], float] = time.time
+        # Slack's Socket Mode end, once enable_socket_mode() made one.
+        self.socket_mode: SocketModeStandin | None = None
 
     # -- lifecycle -------------------------------------------------------------------------
 
@@ -148,6 +151,8 @@ class SlackStandin(Faults):
 
     def stop(self) -> None:
         self._released.set()  # calls held open get their (late) answer now
+        if self.socket_mode is not None:
+            self.socket_mode.stop()
         if self._server is not None:
             self._server.shutdown()
             self._server.server_close()
@@ -172,6 +177,13 @@ class SlackStandin(Faults):
     def response_url(self, name: str = "cmd") -> str:
         """A ``response_url`` for payloads; what the app posts there is recorded too."""
         return f"{self.url}/response/{name}"
+
+    def enable_socket_mode(self) -> SocketModeStandin:
+        """Turn Socket Mode on: ``apps.connections.open`` answers with a ``ws://`` URL of a
+        :class:`~bot.sandbox.socket_standin.SocketModeStandin`, returned here."""
+        if self.socket_mode is None:
+            self.socket_mode = SocketModeStandin(app_id=APP_ID).start()
+        return self.socket_mode
 
     # -- set-up helpers --------------------------------------------------------------------
 
@@ -297,11 +309,16 @@ class SlackStandin(Faults):
         if failure is not None:
             self._reply(request, 200, {"ok": False, "error": failure.error})
             return
-        if method not in ("response_url", "upload"):
+        if method not in ("response_url", "upload", "oauth.v2.access"):
             token = headers.get("authorization", "").removeprefix("Bearer ").strip()
             token = token or str(params.get("token", ""))
-            if not token.startswith(TOKEN_PREFIXES.get(method, WEB_API_TOKENS)):
-                self._reply(request, 200, {"ok": False, "error": "not_authed"})
+            # apps.connections.open takes the app-level token, every other method a bot's
+            # or a user's (TOKEN_PREFIXES).
+            wanted = TOKEN_PREFIXES.get(method, WEB_API_TOKENS)
+            if not token.startswith(wanted):
+                known = token.startswith(("xapp-", *WEB_API_TOKENS))
+                error = "not_allowed_token_type" if known else "not_authed"
+                self._reply(request, 200, {"ok": False, "error": error})
                 return
             if token in self.expired_tokens:
                 self._reply(request, 200, {"ok": False, "error": "token_expired"})
@@ -405,8 +422,11 @@ class SlackStandin(Faults):
         if method == "oauth.v2.access" and p.get("grant_type") == "refresh_token":
             return self._refresh(str(p.get("refresh_token", "")))
         if method == "apps.connections.open":
-            # A URL nothing listens on: enough for ``tandem doctor``, which does not connect.
-            return {**ok, "url": f"ws://127.0.0.1:9/link/?ticket=standin-{next(self._ids)}"}
+            if self.socket_mode is None:
+                # No socket served: a URL nothing listens on (enough for ``tandem doctor``,
+                # which does not connect); ``enable_socket_mode()`` serves a real one.
+                return {**ok, "url": f"ws://127.0.0.1:9/link/?ticket=standin-{next(self._ids)}"}
+            return {**ok, "url": self.socket_mode.open_url()}
         if method == "users.info":
             user = self.users.get(str(p.get("user")))
             if user is None:

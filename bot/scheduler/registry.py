@@ -37,11 +37,18 @@ def job(
     def register(func: JobFunction) -> JobFunction:
         if name in _JOBS:
             raise ValueError(f"job {name!r} is registered twice")
-        description = (func.__doc__ or "").strip().splitlines()[0] if func.__doc__ else name
+        description = _first_sentence(func.__doc__) or name
         _JOBS[name] = Job(name, func, every_seconds, delivery, description, order)
         return func
 
     return register
+
+
+def _first_sentence(doc: str | None) -> str:
+    """The docstring's first sentence on one line (``tandem jobs list`` shows it whole)."""
+    paragraph = " ".join((doc or "").strip().split("\n\n")[0].split())
+    end = paragraph.find(". ")
+    return paragraph if end < 0 else paragraph[: end + 1]
 
 
 def all_jobs() -> list[Job]:
