@@ -593,6 +593,12 @@ ROWS: list[Row] = [
         command("/tandem", "retro quality-checks 30,60"),
         changes("workspaces"),
     ),
+    Row(
+        "*Edit settings* (App Home, workspace settings)",
+        ADMINS,
+        button(Action.EDIT_WORKSPACE_SETTINGS, lambda w: "settings"),
+        opens(Callback.WORKSPACE_SETTINGS),
+    ),
     # -- buttons on the brief
     Row("*Agree to contract* (brief)", PARTIES, button(Action.AGREE, role_a), changes("roles")),
     Row("*Edit brief* (brief)", EDITORS, button(Action.EDIT, role_a), opens(Callback.KICKOFF_ROLE)),
