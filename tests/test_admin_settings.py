@@ -68,6 +68,9 @@ def people(tandem: Tandem) -> Tandem:
 
 def test_an_admin_sees_the_settings_in_home_and_saves_them(people: Tandem) -> None:
     tandem = people
+    # Tandem knows an admin once Slack said so (any command or button looks them up).
+    assert "Workspace settings" not in _home(tandem, ADMIN)
+    tandem.command("/tandem", "quiet", user=ADMIN)
     home = _home(tandem, ADMIN)
     assert (
         "Workspace settings" in home
@@ -152,12 +155,15 @@ def test_each_bad_value_is_refused_next_to_its_field_and_saves_nothing(
 
 def test_anyone_else_is_refused_in_their_home_tab_and_changes_nothing(people: Tandem) -> None:
     tandem = people
+    tandem.command("/tandem", "quiet", user=RECRUITER)  # Tandem knows them,
+    _home(tandem, RECRUITER)  # and they have looked at their Home tab
     assert _press_edit(tandem, RECRUITER) is None
     notice = str(tandem.standin.last("views.publish").params["view"]["blocks"][0])
     assert admin_settings.ADMINS_ONLY in notice
     # A copy of an admin's modal, submitted by someone else: refused after the ack.
     modal = _press_edit(tandem, ADMIN)
     assert modal is not None
+    tandem.command("/tandem", "quiet", user=HM)
     _home(tandem, HM)  # the answer goes to a Home tab its owner has opened
     reply = submit(tandem, modal, user=HM, changes={Field.SETTING_RETENTION: "1"})
     assert reply.body == ""

@@ -12,7 +12,7 @@ import pytest
 
 from bot.cli import main
 from bot.manifest import bot_scopes
-from bot.migrate import downgrade_database, head_revisions
+from bot.migrate import downgrade_database, head_revisions, upgrade_database
 from bot.runtime import Database
 from bot.sandbox.slack_standin import SlackStandin
 from tests.test_cli_failures import PASSWORD, _process_env, closed_port
@@ -188,8 +188,11 @@ def test_migrations_behind_head_are_a_warning_naming_the_upgrade(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     downgrade_database(db.engine, "-1")
-
-    code, lines = doctor(socket_mode_env(standin, db), monkeypatch, capsys, caplog)
+    try:
+        code, lines = doctor(socket_mode_env(standin, db), monkeypatch, capsys, caplog)
+    finally:
+        # The PostgreSQL test database is shared by the worker's later tests: back to head.
+        upgrade_database(db.engine)
 
     assert code == 0  # `tandem run` migrates as it starts
     assert (

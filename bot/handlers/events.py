@@ -25,7 +25,6 @@ from bot.db import SessionFactory
 from bot.failures import database_unreachable, one_line
 from bot.services import home_refresh, retention
 from bot.services.events import handle_once
-from bot.slack.lookups import user_fetcher
 
 logger = logging.getLogger(__name__)
 
@@ -158,7 +157,6 @@ def handle_app_home_opened(
             user_id=str(event["user"]),
             now=utcnow(),
             enterprise_id=context.enterprise_id,
-            fetch=user_fetcher(client),
         )
 
     run_once(body, context, sessions, publish)

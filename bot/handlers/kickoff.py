@@ -81,6 +81,14 @@ def handle_role_step(
     """Step 1 → step 2: the form's own errors in the ack; Slack's answers after it."""
     values = read_values(view)
     assert context.user_id is not None
+    try:
+        # Someone else's or a stale form is refused in the ack, as every step refuses it.
+        kickoff_service.check_draft(
+            sessions, actor_of(context, client), submitted_view(view), _draft_id(view)
+        )
+    except (BadPayload, RoleNotFound, AlreadySubmitted):
+        _close_with(ack, "Kickoff", STALE_MODAL)
+        return
     form_errors = kickoff_service.role_step_form_errors(values)
     if form_errors:
         ack(response_action="errors", errors=form_errors)

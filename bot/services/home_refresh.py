@@ -28,7 +28,7 @@ from bot.db import SessionFactory
 from bot.models import OutboxMessage, OutboxState
 from bot.services import outbox
 from bot.services.home import SECTIONS, dashboard_in
-from bot.services.people import UserFetcher, get_person, refresh_people
+from bot.services.people import get_person
 
 KIND = "home"
 MAX_NOTICE = 500
@@ -100,18 +100,10 @@ def home_opened(
     user_id: str,
     now: datetime,
     enterprise_id: str | None = None,
-    fetch: UserFetcher | None = None,
 ) -> None:
-    """``app_home_opened``: remember that the person looks at the tab, and publish it.
-    ``fetch`` refreshes a stale cached person first (an admin's tab shows the workspace
-    settings; the row says whether they are one)."""
+    """``app_home_opened``: remember that the person looks at the tab, and publish it."""
     with sessions.begin() as session:
-        if fetch is not None:
-            person = refresh_people(
-                session, team_id=team_id, user_ids=[user_id], fetch=fetch, now=now
-            ).get(user_id)
-        else:
-            person = get_person(session, team_id, user_id)
+        person = get_person(session, team_id, user_id)
         if person is not None:
             person.home_opened_at = now
         queue_refresh(

@@ -106,6 +106,15 @@ def _draft(
     return draft
 
 
+def check_draft(
+    sessions: SessionFactory, actor: Actor, view: SubmittedView, draft_id: int | None
+) -> None:
+    """Whether the form is the person's open draft (a read, so it may run before the ack):
+    ``RoleNotFound`` / ``AlreadySubmitted`` for a stale or someone else's form."""
+    with sessions() as session:
+        _draft(session, actor, view, draft_id)
+
+
 def role_step_form_errors(values: dict[str, Any]) -> dict[str, str]:
     """Step 1's errors that the form alone shows (nothing asked of Slack or the database):
     what the ack can answer next to the fields."""
