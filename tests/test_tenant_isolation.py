@@ -182,7 +182,9 @@ def world(
                 views.setdefault(view["callback_id"], []).append(view)
             for view in _forget_views(tandem, a):
                 views.setdefault(view["callback_id"], []).append(view)
-            for view in open_modals(tandem, a, buttons):
+            # A's admin opens the workspace settings (its button needs no row id).
+            guessed = {**buttons, Action.EDIT_WORKSPACE_SETTINGS: ["settings"]}
+            for view in open_modals(tandem, a, guessed):
                 views.setdefault(view["callback_id"], []).append(view)
             now = datetime.now(UTC)
         yield World(tandem, a, b, now, buttons, views, job_calls, where, reply_ts)
@@ -319,7 +321,14 @@ def test_every_button_was_tried_with_a_value_a_was_really_sent(world: World) -> 
     missing = {a.value for a in Action} - set(world.buttons)
     # Not seeded (a changed brief to acknowledge, a move to "hired", a failed brief post, a
     # second Home page): tried with A's guessed ids instead.
-    expected = {Action.ACKNOWLEDGE, Action.CLOSE_AS_FILLED, Action.POST_AGAIN, Action.HOME_PAGE}
+    # The admin's settings button is only on a Home tab Tandem knows to be an admin's.
+    expected = {
+        Action.ACKNOWLEDGE,
+        Action.CLOSE_AS_FILLED,
+        Action.POST_AGAIN,
+        Action.HOME_PAGE,
+        Action.EDIT_WORKSPACE_SETTINGS,
+    }
     assert missing == expected, missing
 
 
