@@ -1,7 +1,7 @@
 """``/tandem forget-candidate``: erase a candidate's personal data on request (product.md §6).
 
 Who: the recruiter of the candidate's role, or a workspace admin — admin rights from Slack
-(``is_admin``/``is_owner``) looked up at most :data:`ADMIN_MAX_AGE` ago, because this
+(``is_admin``/``is_owner``) looked up at most :data:`bot.services.people.ADMIN_MAX_AGE` ago, because this
 changes data for good. Anyone else gets :data:`NOT_ALLOWED`, the same answer whether the
 candidate exists or not.
 
@@ -29,7 +29,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, or_, select, update
@@ -62,7 +62,6 @@ from bot.services.hiring_forms import FormErrors
 from bot.services.outbox_claims import STALE_CLAIM
 from bot.services.people import is_fresh_admin
 
-ADMIN_MAX_AGE = timedelta(minutes=10)
 # The timeline kind of an erasure (recorded directly: it names no candidate, only its id).
 ERASED_EVENT = "candidate_erased"
 # The kind of the outbox rows that edit a message so it no longer shows the name.
@@ -89,7 +88,7 @@ def placeholder(candidate_id: int) -> str:
 
 def _is_fresh_admin(session: Session, actor: Actor, now: datetime) -> bool:
     """A workspace admin per Slack (or the admin user group), as looked up at most
-    :data:`ADMIN_MAX_AGE` ago; when Slack cannot be asked, an older cached answer does not
+    :data:`bot.services.people.ADMIN_MAX_AGE` ago; when Slack cannot be asked, an older cached answer does not
     count."""
     return is_fresh_admin(
         session,
